@@ -1,0 +1,31 @@
+"""newsstance: label every sentence of a news article as claim, denial or attribution.
+
+    import newsstance
+    model = newsstance.load()          # the shipped default model, offline
+    model.predict(["Iran denies selling drones."])
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from newsstance.labels import LABELS  # noqa: E402
+
+__all__ = ["LABELS", "DEFAULT_MODEL_DIR", "load"]
+__version__ = "0.1.0"
+
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "default_model"
+
+
+def load(path: str | Path | None = None, precision: str | None = None):
+    """Load a model directory (a training run's best/), or the shipped default model when None.
+
+    precision: "fp32", "bf16" or "int8"; None picks the default chosen by measurement.
+    """
+    from newsstance.inference import DEFAULT_PRECISION, StanceModel
+
+    return StanceModel.from_pretrained(DEFAULT_MODEL_DIR if path in (None, "default") else Path(path),
+                                       precision=precision or DEFAULT_PRECISION)

@@ -1,0 +1,117 @@
+"""Command line: newsstance train | eval | predict | data stats."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+
+from newsstance.errors import NewsstanceError  # noqa: E402
+
+log = logging.getLogger("newsstance")
+
+
+def _train(args: argparse.Namespace) -> None:
+    from newsstance.config import Config
+    from newsstance.train import fit
+
+    config = Config.from_yaml(args.config, args.set or [])
+    result = fit(config, resume=args.resume)
+    dev, base = result.best_dev, result.baseline_dev
+    print(f"best step {result.best_step}: dev macro-F1 {dev['macro_f1']:.4f} "
+          f"(95% CI {dev['macro_f1_ci'][0]:.4f}-{dev['macro_f1_ci'][1]:.4f}), n={dev['n']}, skipped={dev['skipped']}")
+    for label, m in dev["per_label"].items():
+        print(f"  {label:12s} P {m['precision']:.3f}  R {m['recall']:.3f}  F1 {m['f1']:.3f}  (n={m['support']})")
+    if base:
+        print(f"TF-IDF + LR baseline, same data: dev macro-F1 {base['macro_f1']:.4f}")
+        for label, m in base["per_label"].items():
+            print(f"  {label:12s} P {m['precision']:.3f}  R {m['recall']:.3f}  F1 {m['f1']:.3f}")
+    print(f"model: {result.run_dir / 'best'}   report: {result.run_dir / 'dev_report.json'}")
+
+
+def _stats(args: argparse.Namespace) -> None:
+    from newsstance.corpora import default_data_root
+    from newsstance.stats import STANDARD_SPECS, format_table, label_counts
+
+    root = Path(args.data_root) if args.data_root else default_data_root()
+    print(format_table(label_counts(tuple(args.spec) if args.spec else STANDARD_SPECS, root)))
+
+
+def _predict(args: argparse.Namespace) -> None:
+    from newsstance.predict_cli import run_predict
+
+    run_predict(args)
+
+
+def _eval(args: argparse.Namespace) -> None:
+    from newsstance.eval.harness import run_eval
+
+    run_eval(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newsstance", description=__doc__)
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("train", help="fine-tune a model from a YAML config")
+    p.add_argument("config", type=Path)
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override, e.g. training.lr=3e-5")
+    p.add_argument("--resume", action="store_true", help="continue from the run's last checkpoint")
+    p.set_defaults(func=_train)
+
+    p = sub.add_parser("predict", help="label the sentences of an article (or JSONL of sentences)")
+    p.add_argument("input", help="a text/HTML file, or - for standard input")
+    p.add_argument("--model", default="default", help="model directory, or 'default' for the shipped model")
+    p.add_argument("--jsonl", action="store_true", help="input is JSONL with a 'text' field (and optional prev/next)")
+    p.add_argument("--format", choices=["jsonl", "table"], default="jsonl")
+    p.add_argument("--precision", choices=["fp32", "bf16", "int8"], default=None,
+                   help="numeric path (default: the measured fastest that keeps accuracy)")
+    p.set_defaults(func=_predict)
+
+    p = sub.add_parser("eval", help="score a model against hand-annotated sets")
+    p.add_argument("--model", default="default")
+    p.add_argument("--data", action="append", required=True, metavar="KIND:PATH",
+                   help="gold:F.jsonl, polnear:DIR, emergent:F.csv, newsclaims:F.json, newsdiscourse:DIR")
+    p.add_argument("--data-root", default=None, help="base for relative paths (default ../shared/data)")
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--baselines", action="store_true", help="also score majority, cue-lexicon and TF-IDF baselines")
+    p.add_argument("--baseline-config", type=Path, default=Path("configs/default.yaml"),
+                   help="config whose training corpora train the TF-IDF baseline")
+    p.add_argument("--compare", metavar="OTHER_MODEL", help="paired comparison against another model")
+    p.add_argument("--precision", choices=["fp32", "bf16", "int8"], default=None)
+    p.set_defaults(func=_eval)
+
+    data = sub.add_parser("data", help="data utilities")
+    dsub = data.add_subparsers(dest="data_command", required=True)
+    p = dsub.add_parser("stats", help="per-corpus, per-label counts after conversion")
+    p.add_argument("--data-root", default=None)
+    p.add_argument("--spec", action="append", help="only these KIND:PATH specs")
+    p.set_defaults(func=_stats)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    for noisy in ("transformers", "urllib3", "filelock", "matplotlib", "PIL"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    try:
+        args.func(args)
+    except NewsstanceError as e:
+        print(f"newsstance: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("newsstance: interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

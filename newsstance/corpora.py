@@ -1,0 +1,80 @@
+"""`KIND:PATH` data specs (shared by configs and `newsstance eval`) resolved to labelled records.
+
+Relative paths resolve against the data root. `guideline` without a path means the stand-off
+annotations shipped with the package (issue 7).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from newsstance.errors import ConfigError, DataFormatError
+from newsstance.readers.emergent import read_emergent
+from newsstance.readers.gold import read_gold
+from newsstance.readers.newsclaims import read_newsclaims
+from newsstance.readers.newsdiscourse import read_split
+from newsstance.readers.polnear import read_compartment
+from newsstance.readers.standoff import SHIPPED_DIR, read_standoff
+from newsstance.records import SentenceRecord
+
+DATA_ROOT_ENV = "NEWSSTANCE_DATA_ROOT"
+
+# Which of our labels each corpus can judge: NewsDiscourse only tells speech from non-speech
+# reliably, Emergent's three stances map one-to-one, the rest distinguish all three.
+KINDS: dict[str, str] = {
+    "gold": "guideline JSONL file",
+    "guideline": "stand-off guideline annotations (file or folder; no path = shipped set)",
+    "polnear": "PolNeAR compartment folder holding text/ and attributions/",
+    "emergent": "Emergent CSV file",
+    "newsclaims": "NewsClaims JSON file",
+    "newsdiscourse": "NewsDiscourse split folder",
+}
+
+
+@dataclass(frozen=True)
+class DataSpec:
+    kind: str
+    path: str
+
+    @classmethod
+    def parse(cls, spec: str) -> DataSpec:
+        kind, _, path = spec.partition(":")
+        if kind not in KINDS:
+            raise ConfigError(f"data spec {spec!r}: unknown kind {kind!r}; expected one of {sorted(KINDS)}")
+        if not path and kind != "guideline":
+            raise ConfigError(f"data spec {spec!r}: {kind} needs a path ({KINDS[kind]})")
+        return cls(kind, path)
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.path}" if self.path else self.kind
+
+    def resolve(self, data_root: Path) -> Path:
+        if not self.path:
+            return SHIPPED_DIR
+        p = Path(self.path).expanduser()
+        return p if p.is_absolute() else data_root / p
+
+
+def default_data_root() -> Path:
+    """$NEWSSTANCE_DATA_ROOT, else ../shared/data beside the working directory (the CI layout)."""
+    return Path(os.environ.get(DATA_ROOT_ENV, "../shared/data"))
+
+
+def load_spec(spec: DataSpec | str, data_root: Path) -> list[SentenceRecord]:
+    spec = DataSpec.parse(spec) if isinstance(spec, str) else spec
+    path = spec.resolve(Path(data_root))
+    if not path.exists():
+        raise DataFormatError(path, f"not found (data spec {spec}; data root {data_root}; "
+                                    f"set data.root or ${DATA_ROOT_ENV})")
+    readers: dict[str, Callable[[Path], Iterable[SentenceRecord]]] = {
+        "gold": read_gold,
+        "guideline": lambda p: read_standoff(p, Path(data_root)),
+        "polnear": read_compartment,
+        "emergent": read_emergent,
+        "newsclaims": read_newsclaims,
+        "newsdiscourse": read_split,
+    }
+    return list(readers[spec.kind](path))

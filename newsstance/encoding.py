@@ -1,0 +1,119 @@
+"""Sentences (+ neighbours) -> token ids, and character spans <-> token tags.
+
+Input layout: [CLS] target [SEP] tail-of-previous [SEP] head-of-next [SEP], token type 0 for the
+target and 1 for the context. The target comes first so that its tokens keep their positions
+whatever the context, and truncation takes from the context before the target. A target longer
+than the window is truncated: its first `max_length - 2` wordpieces decide the label (documented
+in the README); spans beyond the window are not found.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+from newsstance.records import Span
+
+# BIO tags over target wordpieces for the source and cue spans.
+TAGS: tuple[str, ...] = ("O", "B-source", "I-source", "B-cue", "I-cue")
+IGNORE = -100
+
+
+@dataclass
+class Encoded:
+    input_ids: list[int]
+    token_type_ids: list[int]
+    offsets: list[tuple[int, int]]  # per target token: character span in the target; (0, 0) otherwise
+    n_target: int  # target wordpieces actually kept
+
+
+def _pieces(tokenizer, texts: list[str]) -> list[tuple[list[int], list[tuple[int, int]]]]:
+    enc = tokenizer(texts, add_special_tokens=False, return_offsets_mapping=True, truncation=False)
+    return list(zip(enc["input_ids"], enc["offset_mapping"], strict=True))
+
+
+def encode_batch(
+    tokenizer, texts: list[str], prevs: list[str] | None, nexts: list[str] | None,
+    max_length: int, context_tokens: int,
+) -> list[Encoded]:
+    targets = _pieces(tokenizer, texts)
+    use_context = prevs is not None and nexts is not None and context_tokens > 0
+    if use_context:
+        prev_ids = [ids for ids, _ in _pieces(tokenizer, prevs)]
+        next_ids = [ids for ids, _ in _pieces(tokenizer, nexts)]
+    cls, sep = tokenizer.cls_token_id, tokenizer.sep_token_id
+    out = []
+    for i, (ids, offsets) in enumerate(targets):
+        budget = max_length - 2
+        ids, offsets = ids[:budget], offsets[:budget]
+        input_ids = [cls, *ids, sep]
+        types = [0] * len(input_ids)
+        if use_context:
+            room = max_length - len(input_ids) - 2
+            per_side = max(0, min(context_tokens, room // 2))
+            left = prev_ids[i][-per_side:] if per_side else []
+            right = next_ids[i][:per_side] if per_side else []
+            context = [*left, sep, *right, sep]
+            input_ids += context
+            types += [1] * len(context)
+        full_offsets = [(0, 0), *[tuple(o) for o in offsets]] + [(0, 0)] * (len(input_ids) - len(ids) - 1)
+        out.append(Encoded(input_ids, types, full_offsets, len(ids)))
+    return out
+
+
+def pad(encoded: list[Encoded], pad_id: int) -> dict[str, torch.Tensor]:
+    width = max(len(e.input_ids) for e in encoded)
+    ids = torch.full((len(encoded), width), pad_id, dtype=torch.long)
+    types = torch.zeros((len(encoded), width), dtype=torch.long)
+    mask = torch.zeros((len(encoded), width), dtype=torch.long)
+    target = torch.zeros((len(encoded), width), dtype=torch.bool)
+    for row, e in enumerate(encoded):
+        n = len(e.input_ids)
+        ids[row, :n] = torch.tensor(e.input_ids)
+        types[row, :n] = torch.tensor(e.token_type_ids)
+        mask[row, :n] = 1
+        target[row, 1 : 1 + e.n_target] = True
+    return {"input_ids": ids, "token_type_ids": types, "attention_mask": mask, "target_mask": target}
+
+
+def span_tags(e: Encoded, source: Span | None, cue: Span | None, width: int) -> list[int]:
+    """Tag ids per position: BIO for target tokens overlapping a span, IGNORE outside the target."""
+    tags = [IGNORE] * width
+    for pos in range(1, 1 + e.n_target):
+        tags[pos] = 0
+    for name, span in (("source", source), ("cue", cue)):
+        if span is None:
+            continue
+        first = True
+        for pos in range(1, 1 + e.n_target):
+            start, end = e.offsets[pos]
+            if start < span.end and end > span.start:
+                tags[pos] = TAGS.index(("B-" if first else "I-") + name)
+                first = False
+    return tags
+
+
+def decode_span(e: Encoded, tag_probs: torch.Tensor, name: str) -> Span | None:
+    """Best-scoring B I* run for `name` among the target tokens, mapped back to characters.
+
+    tag_probs: (width, len(TAGS)) softmax over tags. A run starts where B is the argmax and extends
+    while I is the argmax; the run with the highest mean B/I probability wins.
+    """
+    b, i = TAGS.index("B-" + name), TAGS.index("I-" + name)
+    best, best_score = None, 0.0
+    argmax = tag_probs.argmax(-1).tolist()
+    pos, last = 1, e.n_target
+    while pos <= last:
+        if argmax[pos] != b:
+            pos += 1
+            continue
+        end, scores = pos, [tag_probs[pos, b].item()]
+        while end + 1 <= last and argmax[end + 1] == i:
+            end += 1
+            scores.append(tag_probs[end, i].item())
+        score = sum(scores) / len(scores)
+        if score > best_score:
+            best, best_score = (e.offsets[pos][0], e.offsets[end][1]), score
+        pos = end + 1
+    return Span(*best) if best and best[1] > best[0] else None

@@ -1,0 +1,1 @@
+"""Scoring models against hand-annotated news data: metrics, the evaluator, baselines, reports."""

@@ -1,0 +1,103 @@
+"""The evaluator: built once from a labelled set, called on any model, returns a metrics dict.
+
+Training uses the same object for early stopping (primary metric: macro-F1), and `newsstance eval`
+for reports, so there is one implementation of scoring.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from newsstance.eval import metrics
+from newsstance.labels import LABELS, SKIP
+from newsstance.records import SentenceRecord
+
+
+class ProbabilisticModel(Protocol):
+    labels: tuple[str, ...]
+
+    def predict_proba(self, texts: list[str], before: list[str] | None = None,
+                      after: list[str] | None = None) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class LabelView:
+    """Which distinctions a set can judge: groups of our labels scored as one class."""
+
+    name: str
+    groups: tuple[tuple[str, ...], ...]
+    note: str
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple("+".join(g) for g in self.groups)
+
+    def gold_index(self, label: str) -> int:
+        return next(i for i, g in enumerate(self.groups) if label in g)
+
+    def collapse(self, proba: np.ndarray) -> np.ndarray:
+        return np.stack([proba[:, [LABELS.index(lab) for lab in g]].sum(1) for g in self.groups], axis=1)
+
+
+FULL = LabelView("full", tuple((lab,) for lab in LABELS), "all three labels")
+# NewsDiscourse marks speech, not stance: it can tell reported from unreported sentences only.
+SPEECH = LabelView("speech", (("claim",), ("denial", "attribution")),
+                   "NewsDiscourse marks speech only: scored as claim vs. reported (denial+attribution)")
+
+
+class Evaluator:
+    primary_metric = "macro_f1"
+
+    def __init__(self, records: Sequence[SentenceRecord], name: str = "dev", view: LabelView = FULL,
+                 n_bootstrap: int = 1000, seed: int = 0):
+        labelled = [r for r in records if r.label is not None]
+        self.skipped = sum(r.label == SKIP for r in labelled)
+        self.records = [r for r in labelled if r.label != SKIP]
+        self.name, self.view, self.n_bootstrap, self.seed = name, view, n_bootstrap, seed
+        self.gold = np.array([view.gold_index(r.label) for r in self.records], dtype=int)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def predict(self, model: ProbabilisticModel) -> np.ndarray:
+        """Probabilities over OUR labels, one row per scored record."""
+        if not self.records:
+            return np.zeros((0, len(LABELS)))
+        return model.predict_proba(
+            [r.text for r in self.records], before=[r.prev for r in self.records],
+            after=[r.next for r in self.records],
+        )
+
+    def __call__(self, model: ProbabilisticModel) -> dict:
+        start = time.perf_counter()
+        proba = self.predict(model)
+        predict_s = time.perf_counter() - start
+        result = self.score(proba)
+        result["predict_seconds"] = predict_s
+        return result
+
+    def score(self, proba: np.ndarray, with_intervals: bool = True) -> dict:
+        """Metrics from a probability matrix over our labels (rows aligned with self.records)."""
+        start = time.perf_counter()
+        collapsed = self.view.collapse(proba) if len(proba) else np.zeros((0, len(self.view.groups)))
+        pred = collapsed.argmax(1) if len(collapsed) else np.zeros(0, dtype=int)
+        k = len(self.view.groups)
+        result = {
+            "set": self.name, "view": self.view.name, "view_note": self.view.note, "labels": list(self.view.names),
+            "n": len(self.records), "skipped": self.skipped,
+            "accuracy": float((pred == self.gold).mean()) if len(pred) else 0.0,
+            "macro_f1": metrics.macro_f1(self.gold, pred, k),
+            "per_label": metrics.per_label(self.gold, pred, self.view.names),
+            "confusion": metrics.confusion(self.gold, pred, k),
+        }
+        if with_intervals:
+            result["macro_f1_ci"] = list(metrics.bootstrap_ci(self.gold, pred, k, self.n_bootstrap, self.seed))
+            rel = metrics.reliability(self.gold, collapsed) if len(pred) else {"ece": 0.0, "bins": []}
+            result["ece"], result["reliability"] = rel["ece"], rel["bins"]
+        result["score_seconds"] = time.perf_counter() - start
+        return result

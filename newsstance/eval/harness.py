@@ -1,0 +1,128 @@
+"""`newsstance eval`: score a model (and baselines, and a second model) on several sets; write a report.
+
+Outputs in --out: report.json, report.md, <set>_confusion.png, <set>_reliability.png, errors.jsonl.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from pathlib import Path
+
+import numpy as np
+
+from newsstance.corpora import DataSpec, default_data_root, load_spec
+from newsstance.eval import metrics
+from newsstance.eval.baselines import CueLexiconBaseline, MajorityBaseline, TfidfBaseline
+from newsstance.eval.evaluator import FULL, SPEECH, Evaluator
+from newsstance.eval.plots import plot_confusion, plot_reliability
+from newsstance.eval.report import write_markdown
+from newsstance.eval.span_metrics import span_scores
+from newsstance.records import Span
+
+log = logging.getLogger(__name__)
+SPAN_KINDS = {"polnear", "gold", "guideline"}
+ERRORS_PER_SET = 50
+
+
+def set_name(spec: DataSpec) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", f"{spec.kind}-{Path(spec.path).name or 'shipped'}")
+
+
+def _load_model(path: str, precision: str | None):
+    import newsstance
+
+    return newsstance.load(None if path == "default" else path, precision=precision)
+
+
+def _baselines(config_path: Path, data_root: Path) -> list:
+    """Majority and TF-IDF fitted on the training corpora of `config_path`, plus the cue rules."""
+    from newsstance.config import Config
+    from newsstance.train import load_corpora
+
+    config = Config.from_yaml(config_path)
+    config.data.root = str(data_root)
+    corpora, _ = load_corpora(config)
+    records = [r for c in corpora for r in c.records]
+    total = sum(c.weight for c in corpora)
+    weights = [c.weight / total / len(c.records) * len(records) for c in corpora for _ in c.records]
+    return [MajorityBaseline(records), CueLexiconBaseline(), TfidfBaseline(records, weights, seed=config.training.seed)]
+
+
+def _span_section(model, evaluator: Evaluator) -> dict | None:
+    records = [r for r in evaluator.records if r.label in ("attribution", "denial")]
+    if not records or not hasattr(model, "spans"):
+        return None
+    out = model.spans([r.text for r in records], [r.prev for r in records], [r.next for r in records])
+    result = {}
+    for name in ("source", "cue"):
+        gold = [getattr(r, name) for r in records]
+        pred = [Span(o[name]["start"], o[name]["end"]) if o[name] else None for o in out]
+        result[name] = span_scores([r.text for r in records], gold, pred)
+    result["note"] = "on sentences whose gold label is attribution or denial"
+    return result
+
+
+def _errors(evaluator: Evaluator, proba: np.ndarray) -> list[dict]:
+    collapsed = evaluator.view.collapse(proba)
+    pred = collapsed.argmax(1)
+    wrong = np.flatnonzero(pred != evaluator.gold)
+    wrong = wrong[np.argsort(-collapsed[wrong].max(1))][:ERRORS_PER_SET]
+    names = evaluator.view.names
+    return [{"set": evaluator.name, "id": evaluator.records[i].id, "gold": names[evaluator.gold[i]],
+             "predicted": names[pred[i]], "confidence": float(collapsed[i].max()),
+             "prev": evaluator.records[i].prev, "text": evaluator.records[i].text, "next": evaluator.records[i].next}
+            for i in wrong]
+
+
+def run_eval(args) -> dict:
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    data_root = Path(args.data_root) if args.data_root else default_data_root()
+    model = _load_model(args.model, args.precision)
+    other = _load_model(args.compare, args.precision) if args.compare else None
+    baselines = _baselines(args.baseline_config, data_root) if args.baselines else []
+    report: dict = {"model": str(args.model), "precision": model.precision, "sets": {}}
+    errors: list[dict] = []
+    for raw in args.data:
+        spec = DataSpec.parse(raw)
+        evaluator = Evaluator(load_spec(spec, data_root), name=set_name(spec),
+                              view=SPEECH if spec.kind == "newsdiscourse" else FULL)
+        start = time.perf_counter()
+        proba = evaluator.predict(model)
+        predict_s = time.perf_counter() - start
+        entry = evaluator.score(proba)
+        entry.update(spec=str(spec), predict_seconds=predict_s)
+        if spec.kind in SPAN_KINDS:
+            entry["spans"] = _span_section(model, evaluator)
+        entry["baselines"] = {b.name: evaluator(b) for b in baselines}
+        if other is not None:
+            other_pred = evaluator.view.collapse(evaluator.predict(other)).argmax(1)
+            pred = evaluator.view.collapse(proba).argmax(1)
+            k = len(evaluator.view.groups)
+            entry["compare"] = {"other": str(args.compare),
+                                "other_macro_f1": metrics.macro_f1(evaluator.gold, other_pred, k),
+                                "mcnemar": metrics.mcnemar(evaluator.gold, pred, other_pred),
+                                "paired_bootstrap": metrics.paired_bootstrap_diff(evaluator.gold, pred, other_pred, k)}
+        report["sets"][evaluator.name] = entry
+        plot_confusion(entry, out / f"{evaluator.name}_confusion.png")
+        plot_reliability(entry, out / f"{evaluator.name}_reliability.png")
+        errors.extend(_errors(evaluator, proba))
+        log.info("%s: n=%d macro-F1 %.4f (predict %.1fs, score %.2fs)", evaluator.name, entry["n"],
+                 entry["macro_f1"], predict_s, entry["score_seconds"])
+    # Top level: one entry per set (issue 3), plus a `_meta` entry for what the run was.
+    flat = {name: entry for name, entry in report["sets"].items()}
+    flat["_meta"] = {"model": report["model"], "precision": report["precision"]}
+    _write(out / "report.json", json.dumps(flat, indent=2))
+    _write(out / "errors.jsonl", "".join(json.dumps(e) + "\n" for e in errors))
+    _write(out / "report.md", write_markdown(report))
+    print((out / "report.md").read_text(encoding="utf-8").split("\n## ")[0])
+    return flat
+
+
+def _write(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)

