@@ -52,7 +52,7 @@ ND_TEXT = """URL https://example.org/story
 H Minister denies report
 
 S1 The minister denied the report on Monday.
-S2 "We did nothing wrong," he said.
+S2 "We did nothing wrong," he said, denying the report.
 
 S3 Parliament meets next week.
 S4 Editing by Jane Doe
@@ -95,6 +95,29 @@ def data_root(tmp_path_factory) -> Path:
     return write_data_root(tmp_path_factory.mktemp("data") / "root")
 
 
+TINY_CONFIG = Path(__file__).parent.parent / "configs" / "tiny.yaml"
+
+
+def tiny_config(data_root: Path, out: Path, *overrides: str):
+    """configs/tiny.yaml pointed at the fixture data root and encoder."""
+    from newsstance.config import Config
+
+    return Config.from_yaml(TINY_CONFIG, [
+        f"data.root={data_root}", f"training.output_dir={out}",
+        'data.train=[{spec: "guideline:guideline"}, {spec: "polnear:polnear/train"}]',
+        f"model.encoder={FIXTURES / 'tiny_encoder'}", *overrides])
+
+
 @pytest.fixture(scope="session")
-def tiny_encoder() -> Path:
-    return FIXTURES / "tiny_encoder"
+def trained(data_root, tmp_path_factory):
+    """A tiny random BERT trained for six steps on the fixture data (a few seconds)."""
+    from newsstance.train import fit
+
+    return fit(tiny_config(data_root, tmp_path_factory.mktemp("run")))
+
+
+@pytest.fixture(scope="session")
+def tiny_model(trained):
+    import newsstance
+
+    return newsstance.load(trained.run_dir / "best")

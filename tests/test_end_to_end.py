@@ -1,31 +1,15 @@
 """Train a tiny random BERT a few steps -> save -> load -> predict -> evaluate."""
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import tiny_config
 
 import newsstance
-from newsstance.config import Config
 from newsstance.corpora import load_spec
 from newsstance.eval.evaluator import Evaluator
 from newsstance.train import fit
-
-TINY = Path(__file__).parent.parent / "configs" / "tiny.yaml"
-
-
-def tiny_config(data_root: Path, out: Path, *overrides: str) -> Config:
-    return Config.from_yaml(TINY, [f"data.root={data_root}", f"training.output_dir={out}",
-                                   'data.train=[{spec: "guideline:guideline"}, {spec: "polnear:polnear/train"}]',
-                                   f"model.encoder={Path(__file__).parent / 'fixtures' / 'tiny_encoder'}",
-                                   *overrides])
-
-
-@pytest.fixture(scope="module")
-def trained(data_root, tmp_path_factory):
-    out = tmp_path_factory.mktemp("run")
-    return fit(tiny_config(data_root, out))
 
 
 def test_training_writes_a_complete_run_directory(trained):

@@ -1,7 +1,9 @@
 """NewsDiscourse: one sentence per `S<n>` line, content-type and `Speech` tags in the brat file.
 
-Conversion (docs/DATA_CARD.md): `NA` sentences are `skip`; a sentence that mentions a rejection (denial
-cue lexicon) is `denial`; a `Speech` sentence is `attribution`; the rest are `claim`. Documents with no
+Conversion (docs/DATA_CARD.md): `NA` sentences are `skip`; a `Speech` sentence is `denial` when it
+mentions a rejection (denial cue lexicon) and `attribution` otherwise; the rest are `claim`. The
+lexicon is applied to speech sentences only: on the others a read sample showed it mostly catching
+other senses ("a court rejected the appeal", "denied permission", legal "disputes"). Documents with no
 `Speech` tag at all are left out: the speech layer was not annotated on them (e.g. Reuters_22 S4 is a
 direct quotation without the tag), so their sentences would teach "quote = claim".
 """
@@ -60,9 +62,9 @@ def _tags_by_marker(ann: Path, text: str) -> dict[str, set[str]]:
 def convert(tags: set[str], text: str) -> str:
     if "NA" in tags:
         return "skip"
-    if mentions_rejection(text):
-        return "denial"
-    return "attribution" if "Speech" in tags else "claim"
+    if "Speech" not in tags:
+        return "claim"
+    return "denial" if mentions_rejection(text) else "attribution"
 
 
 def read_split(split_dir: Path) -> Iterator[SentenceRecord]:

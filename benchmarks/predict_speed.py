@@ -1,0 +1,112 @@
+"""Prediction speed: newsstance batch prediction vs. a Hugging Face text-classification pipeline.
+
+Same 2,000 news sentences (PolNeAR dev), same weights, one process. The pipeline gets the network
+wrapped as a transformers PreTrainedModel and runs with its default settings (one sentence at a
+time, sentence alone); newsstance runs its own path (length-sorted dynamic batches, context from the
+neighbouring sentences when the model uses it) at each precision.
+
+  python benchmarks/predict_speed.py [--model PATH] [--data-root ../shared/data] [--n 2000]
+Prints sentences/s for each, their ratio, peak RSS, and the warm `import newsstance; load()` time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import time
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import torch  # noqa: E402
+from transformers import BertConfig, PreTrainedModel, pipeline  # noqa: E402
+from transformers.modeling_outputs import SequenceClassifierOutput  # noqa: E402
+
+import newsstance  # noqa: E402
+from newsstance.corpora import default_data_root, load_spec  # noqa: E402
+from newsstance.labels import LABELS  # noqa: E402
+
+
+class PipelineWrapper(PreTrainedModel):
+    """The newsstance network behind the interface `pipeline("text-classification")` expects."""
+
+    config_class = BertConfig
+
+    def __init__(self, network):
+        config = BertConfig(**network.encoder.config.to_dict())
+        config.id2label = dict(enumerate(LABELS))
+        config.label2id = {v: k for k, v in config.id2label.items()}
+        super().__init__(config)
+        self.network = network
+
+    def forward(self, input_ids, attention_mask=None, token_type_ids=None, **kwargs):
+        if token_type_ids is None:
+            token_type_ids = torch.zeros_like(input_ids)
+        target = attention_mask.bool().clone()
+        target[:, 0] = False  # [CLS]
+        target[torch.arange(len(input_ids)), attention_mask.sum(1) - 1] = False  # [SEP]
+        logits, _ = self.network(input_ids, token_type_ids, attention_mask, target)
+        return SequenceClassifierOutput(logits=logits)
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def load_time(model: str | None) -> float:
+    """Warm load: a fresh interpreter (files already in the page cache from this run)."""
+    arg = "" if model is None else repr(model)
+    code = ("import time; t=time.perf_counter(); import newsstance; "
+            f"newsstance.load({arg}); print(time.perf_counter()-t)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--model", default=None, help="model directory (default: the shipped model)")
+    ap.add_argument("--data-root", default=None)
+    ap.add_argument("--n", type=int, default=2000)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--pipeline-n", type=int, default=None,
+                    help="time the pipeline on the first N sentences only and scale (it is slow)")
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    root = args.data_root or default_data_root()
+    records = [r for r in load_spec("polnear:polnear/dev", root) if r.label != "skip"][: args.n]
+    texts, before, after = [r.text for r in records], [r.prev for r in records], [r.next for r in records]
+    print(f"{len(texts)} sentences from PolNeAR dev, mean {sum(map(len, texts)) / len(texts):.0f} characters; "
+          f"{args.threads} threads")
+    print(f"warm import + load: {load_time(args.model):.2f} s")
+
+    results = {}
+    for precision in ("fp32", "bf16", "int8"):
+        model = newsstance.load(args.model, precision=precision)
+        model.predict_proba(texts[:64], before[:64], after[:64])  # warm-up
+        start = time.perf_counter()
+        model.predict_proba(texts, before, after)
+        results[precision] = len(texts) / (time.perf_counter() - start)
+        print(f"newsstance {precision:5s}: {results[precision]:8.1f} sentences/s   "
+              f"peak RSS so far {peak_rss_mb():.0f} MB")
+
+    fp32 = newsstance.load(args.model, precision="fp32")
+    clf = pipeline("text-classification", model=PipelineWrapper(fp32.network), tokenizer=fp32.tokenizer,
+                   device="cpu")
+    subset = texts[: args.pipeline_n or len(texts)]
+    clf(subset[:8])
+    start = time.perf_counter()
+    clf(subset)
+    hf = len(subset) / (time.perf_counter() - start)
+    print(f"HF pipeline (defaults, fp32): {hf:8.1f} sentences/s on {len(subset)} sentences")
+    best = max(results, key=results.get)
+    default = newsstance.inference.DEFAULT_PRECISION
+    print(f"ratio newsstance {default} (shipped default path) / pipeline: {results[default] / hf:.1f}x")
+    print(f"ratio newsstance {best} (fastest) / pipeline: {results[best] / hf:.1f}x")
+    print(f"peak RSS: {peak_rss_mb():.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

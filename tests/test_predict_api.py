@@ -1,0 +1,63 @@
+"""The library surface of issue 4: shapes, label order, edge inputs."""
+
+import numpy as np
+import pytest
+
+from newsstance.errors import NewsstanceError
+
+
+def test_labels_and_column_order(tiny_model):
+    assert tiny_model.labels == ("claim", "denial", "attribution")
+    proba = tiny_model.predict_proba(["One.", "Two sentences here.", "Three."])
+    assert proba.shape == (3, 3) and proba.dtype == np.float32
+    assert np.allclose(proba.sum(1), 1.0, atol=1e-5)
+    assert tiny_model.predict(["One.", "Two sentences here.", "Three."]) == [
+        tiny_model.labels[i] for i in proba.argmax(1)]
+
+
+def test_empty_list(tiny_model):
+    assert tiny_model.predict([]) == []
+    assert tiny_model.predict_proba([]).shape == (0, 3)
+    assert tiny_model.spans([]) == []
+    assert tiny_model.analyze("") == []
+
+
+def test_batching_does_not_change_results(tiny_model):
+    texts = [f"Sentence number {i} said the senator." * (1 + i % 4) for i in range(40)]
+    together = tiny_model.predict_proba(texts)
+    alone = np.concatenate([tiny_model.predict_proba([t]) for t in texts])
+    assert np.allclose(together, alone, atol=1e-5)
+
+
+def test_context_keywords_are_used_and_checked(tiny_model):
+    with_context = tiny_model.predict_proba(["He added."], before=["The senator said so."], after=["Votes followed."])
+    without = tiny_model.predict_proba(["He added."])
+    assert with_context.shape == without.shape == (1, 3)
+    with pytest.raises(NewsstanceError, match="one entry per text"):
+        tiny_model.predict_proba(["a", "b"], before=["x"], after=["y", "z"])
+
+
+def test_sentence_longer_than_the_window_is_truncated_not_an_error(tiny_model):
+    long = "The senator said the vote " + "would pass and " * 400 + "end."
+    assert tiny_model.predict_proba([long]).shape == (1, 3)
+    [result] = tiny_model.spans([long])
+    for name in ("source", "cue"):
+        if result[name]:
+            assert long[result[name]["start"] : result[name]["end"]] == result[name]["text"]
+
+
+def test_non_english_and_odd_characters_give_sensible_output(tiny_model):
+    texts = ["Иран отрицает продажу дронов.", "伊朗否认出售无人机。", "emoji 🚀🔥", "tab\tand\x00nul\x1bescape"]
+    proba = tiny_model.predict_proba(texts)
+    assert proba.shape == (4, 3) and np.isfinite(proba).all()
+
+
+@pytest.mark.parametrize("bad", ["just a string", None, 42, ["fine", None], ["fine", 3.5], [b"bytes"]])
+def test_non_text_input_is_a_clear_error(tiny_model, bad):
+    with pytest.raises(NewsstanceError, match=r"expected"):
+        tiny_model.predict(bad)
+
+
+def test_analyze_rejects_non_text(tiny_model):
+    with pytest.raises(NewsstanceError, match="expected the article as str"):
+        tiny_model.analyze(["not", "a", "string"])
