@@ -12,6 +12,7 @@ Prints sentences/s for each, their ratio, peak RSS, and the warm `import newssta
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import subprocess
@@ -19,6 +20,7 @@ import sys
 import time
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
 import torch  # noqa: E402
 from transformers import BertConfig, PreTrainedModel, pipeline  # noqa: E402
@@ -65,47 +67,75 @@ def load_time(model: str | None) -> float:
     return float(out.stdout.strip().splitlines()[-1])
 
 
+def _sentences(data_root, n):
+    records = [r for r in load_spec("polnear:polnear/dev", data_root) if r.label != "skip"][:n]
+    return [r.text for r in records], [r.prev for r in records], [r.next for r in records]
+
+
+def measure_newsstance(model_path, precision, data_root, n, threads) -> None:
+    """One path in this process: prints sentences/s and this process's peak RSS as JSON."""
+    torch.set_num_threads(threads)
+    texts, before, after = _sentences(data_root, n)
+    model = newsstance.load(model_path, precision=precision)
+    model.predict_proba(texts[:64], before[:64], after[:64])  # warm-up (and ONNX export on first use)
+    start = time.perf_counter()
+    model.predict_proba(texts, before, after)
+    print(json.dumps({"rate": len(texts) / (time.perf_counter() - start), "rss": peak_rss_mb()}))
+
+
+def measure_pipeline(model_path, data_root, n, threads) -> None:
+    torch.set_num_threads(threads)
+    texts, _, _ = _sentences(data_root, n)
+    fp32 = newsstance.load(model_path, precision="fp32")
+    clf = pipeline("text-classification", model=PipelineWrapper(fp32.network), tokenizer=fp32.tokenizer,
+                   device="cpu")
+    clf(texts[:8])
+    start = time.perf_counter()
+    clf(texts)
+    print(json.dumps({"rate": len(texts) / (time.perf_counter() - start), "rss": peak_rss_mb()}))
+
+
+def _child(*args: str) -> dict:
+    out = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True,
+                         env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    if out.returncode != 0:
+        raise SystemExit(out.stderr)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", default=None, help="model directory (default: the shipped model)")
     ap.add_argument("--data-root", default=None)
     ap.add_argument("--n", type=int, default=2000)
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--pipeline-n", type=int, default=None,
-                    help="time the pipeline on the first N sentences only and scale (it is slow)")
+    ap.add_argument("--precisions", default="fp32,bf16,int8,onnx,onnx-int8")
+    ap.add_argument("--child", choices=["newsstance", "pipeline"], help=argparse.SUPPRESS)
+    ap.add_argument("--precision", help=argparse.SUPPRESS)
     args = ap.parse_args()
-    torch.set_num_threads(args.threads)
-    root = args.data_root or default_data_root()
-    records = [r for r in load_spec("polnear:polnear/dev", root) if r.label != "skip"][: args.n]
-    texts, before, after = [r.text for r in records], [r.prev for r in records], [r.next for r in records]
+    root = args.data_root or str(default_data_root())
+    if args.child == "newsstance":
+        return measure_newsstance(args.model, args.precision, root, args.n, args.threads)
+    if args.child == "pipeline":
+        return measure_pipeline(args.model, root, args.n, args.threads)
+    common = ["--data-root", root, "--n", str(args.n), "--threads", str(args.threads)]
+    common += ["--model", args.model] if args.model else []
+    texts, _, _ = _sentences(root, args.n)
     print(f"{len(texts)} sentences from PolNeAR dev, mean {sum(map(len, texts)) / len(texts):.0f} characters; "
-          f"{args.threads} threads")
+          f"{args.threads} threads; each path in its own process")
     print(f"warm import + load: {load_time(args.model):.2f} s")
-
     results = {}
-    for precision in ("fp32", "bf16", "int8"):
-        model = newsstance.load(args.model, precision=precision)
-        model.predict_proba(texts[:64], before[:64], after[:64])  # warm-up
-        start = time.perf_counter()
-        model.predict_proba(texts, before, after)
-        results[precision] = len(texts) / (time.perf_counter() - start)
-        print(f"newsstance {precision:5s}: {results[precision]:8.1f} sentences/s   "
-              f"peak RSS so far {peak_rss_mb():.0f} MB")
-
-    fp32 = newsstance.load(args.model, precision="fp32")
-    clf = pipeline("text-classification", model=PipelineWrapper(fp32.network), tokenizer=fp32.tokenizer,
-                   device="cpu")
-    subset = texts[: args.pipeline_n or len(texts)]
-    clf(subset[:8])
-    start = time.perf_counter()
-    clf(subset)
-    hf = len(subset) / (time.perf_counter() - start)
-    print(f"HF pipeline (defaults, fp32): {hf:8.1f} sentences/s on {len(subset)} sentences")
-    best = max(results, key=results.get)
+    for precision in args.precisions.split(","):
+        results[precision] = _child("--child", "newsstance", "--precision", precision, *common)
+        print(f"newsstance {precision:9s}: {results[precision]['rate']:8.1f} sentences/s   "
+              f"peak RSS {results[precision]['rss']:.0f} MB")
+    hf = _child("--child", "pipeline", *common)
+    print(f"HF pipeline (defaults, fp32): {hf['rate']:8.1f} sentences/s   peak RSS {hf['rss']:.0f} MB")
     default = newsstance.inference.DEFAULT_PRECISION
-    print(f"ratio newsstance {default} (shipped default path) / pipeline: {results[default] / hf:.1f}x")
-    print(f"ratio newsstance {best} (fastest) / pipeline: {results[best] / hf:.1f}x")
-    print(f"peak RSS: {peak_rss_mb():.0f} MB")
+    if default in results:
+        print(f"ratio newsstance {default} (default path) / pipeline: {results[default]['rate'] / hf['rate']:.1f}x")
+    best = max(results, key=lambda k: results[k]["rate"])
+    print(f"ratio newsstance {best} (fastest) / pipeline: {results[best]['rate'] / hf['rate']:.1f}x")
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ from newsstance.records import Span
 from newsstance.text_input import InputError, clean_text
 
 log = logging.getLogger(__name__)
-Precision = Literal["fp32", "bf16", "int8"]
+Precision = Literal["fp32", "bf16", "int8", "onnx", "onnx-int8"]
 DEFAULT_PRECISION: Precision = "fp32"  # replaced by the measured choice (benchmarks/predict_speed.py)
 # Batches are capped by tokens, not sentences: 64 x 48 tokens keeps a batch's activations in L2-ish
 # sizes on 2 cores; measured in benchmarks/predict_speed.py.
@@ -53,8 +53,16 @@ class StanceModel:
         self.network, self.tokenizer, self.config, self.path = network.eval(), tokenizer, config, path
         self.labels: tuple[str, ...] = LABELS
         self.precision = precision
+        self._session = None
         if precision == "int8":
             self.network = torch.ao.quantization.quantize_dynamic(self.network, {torch.nn.Linear}, dtype=torch.qint8)
+        elif precision == "bf16":
+            # Weights stored in bf16 (not autocast): no per-call casts, AMX bf16 matmuls on CPUs that have them.
+            self.network = self.network.to(torch.bfloat16)
+        elif precision in ("onnx", "onnx-int8"):
+            from newsstance.onnx_backend import build_session
+
+            self._session = build_session(self.network, precision == "onnx-int8", torch.get_num_threads())
         self._lock = threading.Lock()
 
     @classmethod
@@ -83,13 +91,18 @@ class StanceModel:
         order = sorted(range(n), key=lambda i: len(encoded[i].input_ids))
         pad_id = self.tokenizer.pad_token_id
         start = 0
-        with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.precision == "bf16"):
+        with torch.inference_mode():
             while start < n:
                 width = len(encoded[order[min(n - 1, start + MAX_BATCH - 1)]].input_ids)
                 size = max(1, min(MAX_BATCH, TOKENS_PER_BATCH // max(width, 1)))
                 idx = order[start : start + size]
                 batch = pad([encoded[i] for i in idx], pad_id)
-                logits, tag_logits = self.network(**batch)
+                if self._session is not None:
+                    from newsstance.onnx_backend import run_session
+
+                    logits, tag_logits = run_session(self._session, batch)
+                else:
+                    logits, tag_logits = self.network(**batch)
                 p = torch.softmax(logits.float(), -1).numpy()
                 probs[idx] = p
                 if want_tags and tag_logits is not None:

@@ -80,6 +80,9 @@ def build_network(config: Config) -> StanceNetwork:
         if not any(path.glob("*.safetensors")):
             raise ConfigError(f"model.encoder {config.model.encoder!r}: no safetensors weights in {path}; "
                               "use model.init=random for a randomly initialised encoder")
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()  # a per-load progress bar is noise in a CLI that loads once
         encoder = BertModel.from_pretrained(path, add_pooling_layer=False, use_safetensors=True)
     else:
         encoder = BertModel(BertConfig.from_pretrained(path), add_pooling_layer=False)

@@ -1,0 +1,75 @@
+"""ONNX Runtime backend for the fast CPU path: the network exported once, int8-quantized, cached.
+
+The export is keyed by the weights' SHA-256 and the library versions and cached under
+$NEWSSTANCE_CACHE (default ~/.cache/newsstance), so only the first use of a model pays the ~10 s
+export + quantization; files are written to a temporary name and renamed into place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+import warnings
+from pathlib import Path
+
+import numpy as np
+import torch
+
+log = logging.getLogger(__name__)
+INPUTS = ("input_ids", "token_type_ids", "attention_mask", "target_mask")
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("NEWSSTANCE_CACHE", Path.home() / ".cache" / "newsstance"))
+
+
+def _fingerprint(network: torch.nn.Module, quantize: bool) -> str:
+    import onnxruntime
+
+    h = hashlib.sha256(f"{torch.__version__}|{onnxruntime.__version__}|{quantize}".encode())
+    for name, tensor in sorted(network.state_dict().items()):
+        h.update(name.encode())
+        h.update(tensor.detach().float().numpy().tobytes())
+    return h.hexdigest()[:24]
+
+
+def _export(network: torch.nn.Module, path: Path) -> None:
+    ids = torch.randint(5, 100, (2, 16))
+    example = (ids, torch.zeros_like(ids), torch.ones_like(ids), torch.ones_like(ids, dtype=torch.bool))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # tracer warnings about Python control flow in transformers
+        torch.onnx.export(
+            network, example, str(path), input_names=list(INPUTS), output_names=["logits", "tags"],
+            dynamic_axes={name: {0: "batch", 1: "tokens"} for name in INPUTS}, dynamo=False, opset_version=17,
+        )
+
+
+def build_session(network: torch.nn.Module, quantize: bool, threads: int):
+    import onnxruntime as ort
+
+    target = cache_dir() / f"{_fingerprint(network, quantize)}.onnx"
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
+            exported = Path(tmp) / "model.onnx"
+            _export(network, exported)
+            if quantize:
+                from onnxruntime.quantization import QuantType, quantize_dynamic
+
+                quantized = Path(tmp) / "model.int8.onnx"
+                quantize_dynamic(str(exported), str(quantized), weight_type=QuantType.QInt8)
+                exported = quantized
+            os.replace(exported, target)
+        log.info("exported ONNX model to %s", target)
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    return ort.InferenceSession(str(target), options, providers=["CPUExecutionProvider"])
+
+
+def run_session(session, batch: dict[str, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
+    feeds = {name: batch[name].numpy() for name in INPUTS}
+    logits, tags = session.run(None, feeds)
+    return torch.from_numpy(np.asarray(logits)), torch.from_numpy(np.asarray(tags))
