@@ -27,6 +27,7 @@ from transformers import BertConfig, PreTrainedModel, pipeline  # noqa: E402
 from transformers.modeling_outputs import SequenceClassifierOutput  # noqa: E402
 
 import newsstance  # noqa: E402
+import newsstance.inference  # noqa: E402
 from newsstance.corpora import default_data_root, load_spec  # noqa: E402
 from newsstance.labels import LABELS  # noqa: E402
 
