@@ -82,8 +82,15 @@ def build_network(config: Config) -> StanceNetwork:
                               "use model.init=random for a randomly initialised encoder")
         from transformers.utils import logging as hf_logging
 
-        hf_logging.disable_progress_bar()  # a per-load progress bar is noise in a CLI that loads once
-        encoder = BertModel.from_pretrained(path, add_pooling_layer=False, use_safetensors=True)
+        # The per-load progress bar and the report that the unused pooler weights were skipped are
+        # noise for a user who loads once; the previous verbosity is restored afterwards.
+        hf_logging.disable_progress_bar()
+        verbosity = hf_logging.get_verbosity()
+        hf_logging.set_verbosity_error()
+        try:
+            encoder = BertModel.from_pretrained(path, add_pooling_layer=False, use_safetensors=True)
+        finally:
+            hf_logging.set_verbosity(verbosity)
     else:
         encoder = BertModel(BertConfig.from_pretrained(path), add_pooling_layer=False)
     net = StanceNetwork(encoder, len(LABELS), config.model.span_head, config.model.dropout)

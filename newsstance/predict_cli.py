@@ -7,7 +7,7 @@ import shutil
 import sys
 import textwrap
 
-from newsstance.readers.jsonl import read_objects
+from newsstance.readers.jsonl import read_objects, require_str
 from newsstance.text_input import InputError, html_to_text, looks_like_html, read_text_file
 
 COLOURS = {"claim": "\033[37m", "denial": "\033[1;31m", "attribution": "\033[1;36m"}
@@ -36,12 +36,14 @@ def _sentences_from_jsonl(source: str) -> tuple[list[str], list[str], list[str]]
     else:
         path = Path(source)
     texts, before, after = [], [], []
-    from newsstance.readers.jsonl import require_str
-
-    for number, obj in read_objects(path):
-        texts.append(require_str(path, number, obj, "text"))
-        before.append(require_str(path, number, obj, "prev", optional=True))
-        after.append(require_str(path, number, obj, "next", optional=True))
+    try:
+        for number, obj in read_objects(path):
+            texts.append(require_str(path, number, obj, "text"))
+            before.append(require_str(path, number, obj, "prev", optional=True))
+            after.append(require_str(path, number, obj, "next", optional=True))
+    finally:
+        if source == "-":
+            path.unlink()  # the spooled copy of standard input
     return texts, before, after
 
 
@@ -66,8 +68,8 @@ def run_predict(args) -> None:
 
 def _print_table(results: list[dict], colour: bool) -> None:
     width = shutil.get_terminal_size((110, 24)).columns
-    text_width = max(30, width - 48)
-    print(f"{'label':12s} {'p':>5s}  {'source':16s} {'cue':12s} sentence")
+    text_width = max(30, width - 56)
+    print(f"{'label':12s} {'p':>5s}  {'source':22s} {'cue':14s} sentence")
     for r in results:
         label = r["label"]
         p = r["scores"][label]
@@ -77,6 +79,6 @@ def _print_table(results: list[dict], colour: bool) -> None:
         head = f"{label:12s}"
         if colour:
             head = COLOURS.get(label, "") + head + RESET
-        print(f"{head} {p:5.2f}  {source[:16]:16s} {cue[:12]:12s} {lines[0]}")
+        print(f"{head} {p:5.2f}  {source[:22]:22s} {cue[:14]:14s} {lines[0]}")
         for more in lines[1:]:
-            print(" " * 49 + more)
+            print(" " * 57 + more)

@@ -214,3 +214,19 @@ def test_sigkill_mid_training_then_resume_matches_an_uninterrupted_run(data_root
     # Same batches, same RNG states, same weights: equal to float tolerance.
     assert [m["train_loss"] for m in b] == pytest.approx([m["train_loss"] for m in a], rel=1e-4)
     assert [m["dev_macro_f1"] for m in b] == pytest.approx([m["dev_macro_f1"] for m in a], abs=1e-6)
+
+
+def test_import_and_load_open_no_socket(trained):
+    """In a fresh interpreter whose socket module refuses to connect before newsstance is imported."""
+    code = (
+        "import socket\n"
+        "def refuse(*a, **k): raise SystemExit('a network socket was opened')\n"
+        "socket.socket.connect = refuse; socket.create_connection = refuse; socket.getaddrinfo = refuse\n"
+        "import newsstance\n"
+        f"m = newsstance.load({str(trained.run_dir / 'best')!r})\n"
+        "print(m.predict(['Iran denies selling drones.']))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+                         env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().startswith("['")
