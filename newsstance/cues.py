@@ -25,7 +25,7 @@ DENIAL_CUE_WORDS = (
 # Words calling a proposition false (guideline step 1, writer's or source's voice).
 FALSITY_WORDS = (
     "false", "untrue", "not true", "fake", "baseless", "hoax", "a lie", "lies", "fabricated",
-    "unfounded", "no evidence", "not accurate", "inaccurate", "myth", "rumour is false", "misleading",
+    "unfounded", "no evidence", "not accurate", "inaccurate", "myth", "misleading",
 )
 # Reporting expressions (guideline step 2).
 ATTRIBUTION_CUE_WORDS = (

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -127,8 +128,6 @@ def save_pretrained(net: StanceNetwork, tokenizer: Any, config: Config, director
     directory = Path(directory)
     tmp = directory.with_name(directory.name + ".tmp")
     if tmp.exists():
-        import shutil
-
         shutil.rmtree(tmp)
     tmp.mkdir(parents=True)
     state = {k: v.detach().to(torch.float16).contiguous() for k, v in saved_state(net, config).items()}
@@ -139,12 +138,11 @@ def save_pretrained(net: StanceNetwork, tokenizer: Any, config: Config, director
     }
     (tmp / CONFIG).write_text(json.dumps(meta, indent=2), encoding="utf-8")
     tokenizer.save_pretrained(tmp)
-    _replace_dir(tmp, directory)
+    replace_dir(tmp, directory)
 
 
-def _replace_dir(tmp: Path, directory: Path) -> None:
-    import shutil
-
+def replace_dir(tmp: Path, directory: Path) -> None:
+    """Swap a fully written temp directory into place; the old copy is removed only afterwards."""
     if directory.exists():
         old = directory.with_name(directory.name + ".old")
         if old.exists():

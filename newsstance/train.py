@@ -34,8 +34,7 @@ from newsstance.eval.evaluator import Evaluator
 from newsstance.inference import StanceModel
 from newsstance.labels import LABELS
 from newsstance.mixture import Corpus, MixtureSampler
-from newsstance.model import StanceNetwork, build_network, encoder_dir, save_pretrained
-from newsstance.model import _replace_dir as replace_dir
+from newsstance.model import StanceNetwork, build_network, encoder_dir, replace_dir, save_pretrained
 
 log = logging.getLogger(__name__)
 SPAN_SUPERVISED_KINDS = {"polnear", "guideline", "gold"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import shutil
 from pathlib import Path
@@ -59,6 +60,15 @@ S4 Editing by Jane Doe
 """
 
 
+# Two invented FNC-1-style bodies; guideline/annotations.jsonl holds stand-off offsets into body 7
+# (and its SHA-256), so any change here must be mirrored there.
+FNC1_BODIES = {
+    "7": "Rumours spread that the singer had died. His agent denied the report on Sunday. "
+         "\"He is alive and well,\" she said.\n\nThe hoax began on a fake news site.",
+    "8": "The U.S. Senate voted on Tuesday. Officials said the bill would pass.",
+}
+
+
 def _nd_ann(text: str, tags: list[tuple[str, list[str]]]) -> str:
     lines, n = [], 0
     for marker, labels in tags:
@@ -71,6 +81,11 @@ def _nd_ann(text: str, tags: list[tuple[str, list[str]]]) -> str:
 
 def write_data_root(root: Path) -> Path:
     shutil.copytree(FIXTURES / "data", root)
+    (root / "fnc1").mkdir()
+    with (root / "fnc1" / "train_bodies.csv").open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["Body ID", "articleBody"])
+        writer.writerows(FNC1_BODIES.items())
     for compartment in ("train", "dev"):
         folder = root / "polnear" / compartment
         (folder / "text").mkdir(parents=True)
