@@ -99,11 +99,13 @@ def read_standoff(
             key, rank = (row["doc"], row["start"]), passes.index(row["pass"])
             if key not in best or rank < best[key][0]:
                 best[key] = (rank, file, number, row)
+    sentences: dict[str, list[tuple[int, str]]] = {}  # one segmentation per document, not per row
     for _, (_, file, number, row) in sorted(best.items()):
-        yield _join(file, number, row, data_root)
+        yield _join(file, number, row, data_root, sentences)
 
 
-def _join(file: Path, number: int, row: dict, data_root: Path) -> SentenceRecord:
+def _join(file: Path, number: int, row: dict, data_root: Path,
+          segmented: dict[str, list[tuple[int, str]]]) -> SentenceRecord:
     corpus, doc = row["corpus"], row["doc"]
     docs = _documents(data_root, corpus, _compartment(corpus, doc))
     if doc not in docs:
@@ -115,7 +117,9 @@ def _join(file: Path, number: int, row: dict, data_root: Path) -> SentenceRecord
     start, end = row["start"], row["end"]
     if not 0 <= start < end <= len(text):
         raise DataFormatError(file, f"sentence {start}-{end} lies outside {doc}", line=number, field="start")
-    sentences = _sentence_starts(corpus, text)
+    if doc not in segmented:
+        segmented[doc] = _sentence_starts(corpus, text)
+    sentences = segmented[doc]
     index = next((i for i, (s, _) in enumerate(sentences) if s == start), None)
     prev = sentences[index - 1][1] if index else ""
     nxt = sentences[index + 1][1] if index is not None and index + 1 < len(sentences) else ""
