@@ -23,7 +23,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
 import torch  # noqa: E402
-from transformers import BertConfig, PreTrainedModel, pipeline  # noqa: E402
+from transformers import AutoTokenizer, BertConfig, PreTrainedModel, pipeline  # noqa: E402
 from transformers.modeling_outputs import SequenceClassifierOutput  # noqa: E402
 
 import newsstance  # noqa: E402
@@ -88,8 +88,8 @@ def measure_pipeline(model_path, data_root, n, threads) -> None:
     torch.set_num_threads(threads)
     texts, _, _ = _sentences(data_root, n)
     fp32 = newsstance.load(model_path, precision="fp32")
-    clf = pipeline("text-classification", model=PipelineWrapper(fp32.network), tokenizer=fp32.tokenizer,
-                   device="cpu")
+    clf = pipeline("text-classification", model=PipelineWrapper(fp32.network),
+                   tokenizer=AutoTokenizer.from_pretrained(fp32.path), device="cpu")
     clf(texts[:8])
     start = time.perf_counter()
     clf(texts)

@@ -22,9 +22,9 @@ import torch
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 from torch import nn
-from transformers import AutoTokenizer, BertConfig, BertModel
 
 from newsstance.config import Config
+from newsstance.encoder import EncoderConfig, MiniBert
 from newsstance.encoding import TAGS
 from newsstance.errors import ConfigError, ModelLoadError
 from newsstance.labels import LABELS
@@ -51,7 +51,9 @@ def encoder_dir(encoder: str) -> Path:
 
 
 class StanceNetwork(nn.Module):
-    def __init__(self, encoder: BertModel, n_labels: int, span_head: bool, dropout: float):
+    """`encoder` is transformers' BertModel when training, newsstance.encoder.MiniBert when loaded."""
+
+    def __init__(self, encoder: nn.Module, n_labels: int, span_head: bool, dropout: float):
         super().__init__()
         self.encoder = encoder
         hidden = encoder.config.hidden_size
@@ -76,6 +78,9 @@ class StanceNetwork(nn.Module):
 
 
 def build_network(config: Config) -> StanceNetwork:
+    """The network to train, on transformers' BertModel (pretrained from the encoder folder or random)."""
+    from transformers import BertConfig, BertModel
+
     path = encoder_dir(config.model.encoder)
     if config.model.init == "pretrained":
         if not any(path.glob("*.safetensors")):
@@ -169,30 +174,56 @@ def read_meta(directory: Path) -> dict[str, Any]:
     return meta
 
 
+def _base_weights(config: Config) -> dict[str, torch.Tensor]:
+    """The pretrained encoder's weights (embeddings and frozen layers come from here)."""
+    files = sorted(encoder_dir(config.model.encoder).glob("*.safetensors"))
+    if not files:
+        raise ModelLoadError(f"model.encoder {config.model.encoder!r}: no safetensors weights found")
+    base = load_file(str(files[0]))
+    return {k: v for k, v in base.items() if not k.startswith("pooler.") and not k.endswith("position_ids")}
+
+
 def load_pretrained(directory: Path) -> tuple[StanceNetwork, Any, Config]:
-    """Rebuild the network from `directory`; weights only from safetensors, never pickle."""
+    """Rebuild the network from `directory` on the lean MiniBert encoder (no transformers import).
+
+    Weights only from safetensors, never pickle; the tokenizer from tokenizer.json.
+    """
     directory = Path(directory)
     meta = read_meta(directory)
     config = Config.from_dict(meta["config"])
+    encoder = MiniBert(EncoderConfig.from_dict(meta["encoder_config"]))
     if config.model.init == "pretrained":
-        net = build_network(config)
-    else:
-        encoder = BertModel(BertConfig.from_dict(meta["encoder_config"]), add_pooling_layer=False)
-        net = StanceNetwork(encoder, len(LABELS), config.model.span_head, config.model.dropout)
+        missing = encoder.load_state_dict(_base_weights(config), strict=False).missing_keys
+        if missing:
+            raise ModelLoadError(f"base encoder {config.model.encoder!r} lacks weights {missing[:3]}")
+    net = StanceNetwork(encoder, len(LABELS), config.model.span_head, config.model.dropout)
+    freeze_bottom(net, config)
     try:
         state = load_file(str(directory / WEIGHTS))
     except FileNotFoundError:
         raise ModelLoadError(f"{directory}: weights file {WEIGHTS} is missing") from None
     except (SafetensorError, OSError) as e:
         raise ModelLoadError(f"{directory / WEIGHTS}: corrupt or truncated ({e})") from None
-    expected = saved_state(net, config)
-    if set(state) != set(expected):
-        missing = sorted(set(expected) - set(state))[:3]
+    state = {k: v for k, v in state.items() if not k.endswith("position_ids")}
+    expected = {k for k in saved_state(net, config) if not k.endswith("position_ids")}
+    if set(state) != expected:
+        missing = sorted(expected - set(state))[:3]
         raise ModelLoadError(f"{directory / WEIGHTS}: weights do not match the model (missing {missing})")
     net.load_state_dict({k: v.float() for k, v in state.items()}, strict=False)
+    for p in net.parameters():
+        p.requires_grad = False
+    net.eval()
+    return net, _tokenizer(directory), config
+
+
+def _tokenizer(directory: Path):
+    from newsstance.wordpiece import WordpieceTokenizer
+
+    if (directory / "tokenizer.json").is_file():
+        return WordpieceTokenizer(directory / "tokenizer.json")
+    from transformers import AutoTokenizer  # a slow-tokenizer-only folder: fall back to transformers
+
     try:
-        tokenizer = AutoTokenizer.from_pretrained(directory)
+        return AutoTokenizer.from_pretrained(directory)
     except (OSError, ValueError) as e:
         raise ModelLoadError(f"{directory}: tokenizer files missing or corrupt ({e})") from None
-    net.eval()
-    return net, tokenizer, config
