@@ -28,7 +28,7 @@ def cache_dir() -> Path:
 def _fingerprint(network: torch.nn.Module, quantize: bool) -> str:
     import onnxruntime
 
-    h = hashlib.sha256(f"{torch.__version__}|{onnxruntime.__version__}|{quantize}".encode())
+    h = hashlib.sha256(f"{torch.__version__}|{onnxruntime.__version__}|{quantize}|per-channel".encode())
     for name, tensor in sorted(network.state_dict().items()):
         h.update(name.encode())
         h.update(tensor.detach().float().numpy().tobytes())
@@ -59,7 +59,7 @@ def build_session(network: torch.nn.Module, quantize: bool, threads: int):
                 from onnxruntime.quantization import QuantType, quantize_dynamic
 
                 quantized = Path(tmp) / "model.int8.onnx"
-                quantize_dynamic(str(exported), str(quantized), weight_type=QuantType.QInt8)
+                quantize_dynamic(str(exported), str(quantized), weight_type=QuantType.QInt8, per_channel=True)
                 exported = quantized
             os.replace(exported, target)
         log.info("exported ONNX model to %s", target)
