@@ -330,12 +330,7 @@ def finish(config: Config, run_dir: Path, corpora, evaluator: Evaluator, state: 
     best_dev = evaluator(best)
     baseline_dev = None
     if config.training.baseline:
-        records = [r for c in corpora for r in c.records]
-        # Sample weights reproduce the mixture: each corpus contributes its weight share in total.
-        total = sum(c.weight for c in corpora)
-        weights = [c.weight / total / len(c.records) * len(records) for c in corpora for _ in c.records]
-        baseline = TfidfBaseline(records, weights, seed=config.training.seed)
-        baseline_dev = evaluator(baseline)
+        baseline_dev = evaluator(TfidfBaseline.from_mixture(corpora, seed=config.training.seed))
     report = {"best_step": state["best_step"], "steps": steps, "model": best_dev, "tfidf_baseline": baseline_dev}
     tmp = run_dir / "dev_report.json.tmp"
     tmp.write_text(json.dumps(report, indent=2), encoding="utf-8")

@@ -16,6 +16,7 @@ from sklearn.pipeline import make_pipeline
 
 from newsstance.cues import mentions_rejection, mentions_reporting
 from newsstance.labels import LABELS
+from newsstance.mixture import Corpus
 from newsstance.records import SentenceRecord
 
 
@@ -68,6 +69,15 @@ class TfidfBaseline:
         )
         self.pipeline.fit([r.text for r, _ in rows], [LABELS.index(r.label) for r, _ in rows],
                           logisticregression__sample_weight=np.array([w for _, w in rows]))
+
+    @classmethod
+    def from_mixture(cls, corpora: Sequence[Corpus], seed: int = 0) -> TfidfBaseline:
+        """Fit on a training mixture: sample weights give each corpus its mixing-weight share of the
+        total, as the model's batches do."""
+        records = [r for c in corpora for r in c.records]
+        total = sum(c.weight for c in corpora)
+        weights = [c.weight / total / len(c.records) * len(records) for c in corpora for _ in c.records]
+        return cls(records, weights, seed=seed)
 
     def predict_proba(self, texts, before=None, after=None) -> np.ndarray:
         proba = self.pipeline.predict_proba(list(texts))

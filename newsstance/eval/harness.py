@@ -46,9 +46,7 @@ def _baselines(config_path: Path, data_root: Path) -> list:
     config.data.root = str(data_root)
     corpora, _ = load_corpora(config)
     records = [r for c in corpora for r in c.records]
-    total = sum(c.weight for c in corpora)
-    weights = [c.weight / total / len(c.records) * len(records) for c in corpora for _ in c.records]
-    return [MajorityBaseline(records), CueLexiconBaseline(), TfidfBaseline(records, weights, seed=config.training.seed)]
+    return [MajorityBaseline(records), CueLexiconBaseline(), TfidfBaseline.from_mixture(corpora, config.training.seed)]
 
 
 def _span_section(model, evaluator: Evaluator) -> dict | None:
