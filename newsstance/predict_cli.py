@@ -6,44 +6,34 @@ import json
 import shutil
 import sys
 import textwrap
+from pathlib import Path
 
-from newsstance.readers.jsonl import read_objects, require_str
-from newsstance.text_input import InputError, html_to_text, looks_like_html, read_text_file
+from newsstance.readers.jsonl import parse_objects, read_objects, require_str
+from newsstance.text_input import InputError, decode_text, read_text_file
 
 COLOURS = {"claim": "\033[37m", "denial": "\033[1;31m", "attribution": "\033[1;36m"}
 RESET = "\033[0m"
 
 
+STDIN = "standard input"
+
+
 def _read_input(source: str) -> str:
     if source == "-":
-        raw = sys.stdin.buffer.read()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as e:
-            raise InputError(f"standard input: not UTF-8 text (invalid byte at offset {e.start})") from None
-        return html_to_text(text) if looks_like_html(text) else text
+        return decode_text(sys.stdin.buffer.read(), STDIN)
     return read_text_file(source)
 
 
 def _sentences_from_jsonl(source: str) -> tuple[list[str], list[str], list[str]]:
-    import tempfile
-    from pathlib import Path
-
     if source == "-":
-        with tempfile.NamedTemporaryFile("wb", suffix=".jsonl", delete=False) as f:
-            f.write(sys.stdin.buffer.read())
-        path = Path(f.name)
+        name, rows = STDIN, parse_objects(sys.stdin.buffer.read(), STDIN)
     else:
-        path = Path(source)
+        name, rows = source, read_objects(Path(source))
     texts, before, after = [], [], []
-    try:
-        for number, obj in read_objects(path):
-            texts.append(require_str(path, number, obj, "text"))
-            before.append(require_str(path, number, obj, "prev", optional=True))
-            after.append(require_str(path, number, obj, "next", optional=True))
-    finally:
-        if source == "-":
-            path.unlink()  # the spooled copy of standard input
+    for number, obj in rows:
+        texts.append(require_str(name, number, obj, "text"))
+        before.append(require_str(name, number, obj, "prev", optional=True))
+        after.append(require_str(name, number, obj, "next", optional=True))
     return texts, before, after
 
 

@@ -68,10 +68,15 @@ def read_text_file(path: Path) -> str:
         raw = path.read_bytes()
     except OSError as e:
         raise InputError(f"{path}: cannot read: {e.strerror or e}") from None
+    return decode_text(raw, str(path))
+
+
+def decode_text(raw: bytes, name: str) -> str:
+    """UTF-8 bytes (a BOM allowed) to text, HTML reduced to its text; `name` appears in errors."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise InputError(
-            f"{path}: not UTF-8 text (invalid byte at offset {e.start}); convert it to UTF-8 first"
+            f"{name}: not UTF-8 text (invalid byte at offset {e.start}); convert it to UTF-8 first"
         ) from None
     return html_to_text(text) if looks_like_html(text) else text

@@ -17,6 +17,11 @@ def read_objects(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         raw = path.read_bytes()
     except OSError as e:
         raise DataFormatError(path, f"cannot read: {e.strerror or e}") from None
+    yield from parse_objects(raw, path)
+
+
+def parse_objects(raw: bytes, path: Path | str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, object) for every non-blank line of JSONL bytes; errors name `path`."""
     for number, line in enumerate(raw.split(b"\n"), start=1):
         if not line.strip():
             continue
