@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+# Set before any submodule imports transformers: nothing newsstance does may reach for a model hub.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from newsstance.labels import LABELS  # noqa: E402

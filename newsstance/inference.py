@@ -53,16 +53,17 @@ class StanceModel:
         self.network, self.tokenizer, self.config, self.path = network.eval(), tokenizer, config, path
         self.labels: tuple[str, ...] = LABELS
         self.precision = precision
-        self._session = None
         if precision == "int8":
             self.network = torch.ao.quantization.quantize_dynamic(self.network, {torch.nn.Linear}, dtype=torch.qint8)
         elif precision == "bf16":
-            # Weights stored in bf16 (not autocast): no per-call casts, AMX bf16 matmuls on CPUs that have them.
+            # Weights stored in bf16 (not autocast): no per-call casts; oneDNN runs AVX-512 BF16 (or AMX) matmuls.
             self.network = self.network.to(torch.bfloat16)
-        elif precision in ("onnx", "onnx-int8"):
-            from newsstance.onnx_backend import build_session
+        self._forward = self.network
+        if precision in ("onnx", "onnx-int8"):
+            from newsstance.onnx_backend import build_session, run_session
 
-            self._session = build_session(self.network, precision == "onnx-int8", torch.get_num_threads())
+            session = build_session(self.network, precision == "onnx-int8", torch.get_num_threads())
+            self._forward = lambda **batch: run_session(session, batch)
         self._lock = threading.Lock()
 
     @classmethod
@@ -97,12 +98,7 @@ class StanceModel:
                 size = max(1, min(MAX_BATCH, TOKENS_PER_BATCH // max(width, 1)))
                 idx = order[start : start + size]
                 batch = pad([encoded[i] for i in idx], pad_id)
-                if self._session is not None:
-                    from newsstance.onnx_backend import run_session
-
-                    logits, tag_logits = run_session(self._session, batch)
-                else:
-                    logits, tag_logits = self.network(**batch)
+                logits, tag_logits = self._forward(**batch)
                 p = torch.softmax(logits.float(), -1).numpy()
                 probs[idx] = p
                 if want_tags and tag_logits is not None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -34,7 +33,6 @@ FORMAT_VERSION = 1
 WEIGHTS = "model.safetensors"
 CONFIG = "config.json"
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")  # loading must never reach for a hub
 
 
 def minilm_dir() -> Path:

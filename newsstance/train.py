@@ -195,9 +195,10 @@ def load_checkpoint(run_dir: Path, network, optimizer) -> dict:
         for key, value in tensors.items():
             if key.startswith("model."):
                 params[key[len("model."):]].copy_(value)
+    names = {id(p): n for n, p in params.items()}
     for group in optimizer.param_groups:
         for p in group["params"]:
-            name = next(n for n, q in params.items() if q is p)
+            name = names[id(p)]
             if f"adam.{name}.exp_avg" in tensors:
                 optimizer.state[p] = {
                     "exp_avg": tensors[f"adam.{name}.exp_avg"].clone(),
