@@ -21,6 +21,7 @@ from newsstance.encoding import Encoded, decode_span, encode_batch, pad
 from newsstance.labels import LABELS
 from newsstance.model import StanceNetwork, load_pretrained
 from newsstance.records import Span
+from newsstance.segment import neighbours, split_sentences
 from newsstance.text_input import InputError, clean_text
 
 log = logging.getLogger(__name__)
@@ -147,15 +148,12 @@ class StanceModel:
 
         Span offsets index `article_text`.
         """
-        from newsstance.segment import split_sentences
-
         if not isinstance(article_text, str):
             raise InputError(f"analyze: expected the article as str, got {type(article_text).__name__}")
         sentences = split_sentences(clean_text(article_text))
         texts = [s.text for s in sentences]
-        before = [""] + texts[:-1]
-        after = texts[1:] + [""]
-        results = self.spans(texts, before, after) if texts else []
+        context = neighbours(texts)
+        results = self.spans(texts, [p for p, _ in context], [n for _, n in context]) if texts else []
         out = []
         for s, r in zip(sentences, results, strict=True):
             for name in ("source", "cue"):

@@ -36,6 +36,11 @@ def _paragraphs(text: str) -> list[tuple[int, str]]:
     return out
 
 
+def neighbours(texts: list[str]) -> list[tuple[str, str]]:
+    """(previous, next) sentence text for each sentence; "" at the edges of the document."""
+    return [(texts[i - 1] if i else "", texts[i + 1] if i + 1 < len(texts) else "") for i in range(len(texts))]
+
+
 def split_sentences(text: str) -> list[Sentence]:
     """Sentences of `text` in order; whitespace-only pieces are dropped, offsets index into `text`."""
     if not isinstance(text, str):

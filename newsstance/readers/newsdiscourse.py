@@ -19,6 +19,7 @@ from newsstance.cues import mentions_rejection
 from newsstance.errors import DataFormatError
 from newsstance.readers.brat import parse_ann
 from newsstance.records import SentenceRecord
+from newsstance.segment import neighbours
 
 _SENTENCE_LINE = re.compile(r"^(S\d+)\s+(.*\S)\s*$")
 
@@ -80,13 +81,12 @@ def read_split(split_dir: Path) -> Iterator[SentenceRecord]:
             continue
         did = doc_id(split_dir, txt)
         sents = sentences_of(text)
-        for i, s in enumerate(sents):
+        context = neighbours([s.text for s in sents])
+        for i, (s, (prev, nxt)) in enumerate(zip(sents, context, strict=True)):
             if s.marker not in tags:
                 raise DataFormatError(ann, f"sentence {s.marker} has no label", field=s.marker)
             yield SentenceRecord(
-                id=f"{did}#{i}", doc=did, text=s.text,
-                prev=sents[i - 1].text if i else "",
-                next=sents[i + 1].text if i + 1 < len(sents) else "",
+                id=f"{did}#{i}", doc=did, text=s.text, prev=prev, next=nxt,
                 label=convert(tags[s.marker], s.text), source=None, cue=None,
                 origin=f"newsdiscourse:{split_dir.name}",
             )

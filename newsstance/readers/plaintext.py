@@ -1,29 +1,19 @@
-"""Plain-text articles: segmented into unlabelled sentences with their neighbours."""
+"""Plain-text (or HTML) articles: segmented into unlabelled sentences with their neighbours."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from newsstance.records import SentenceRecord
-from newsstance.segment import Sentence, split_sentences
-
-
-def article_records(text: str, doc: str = "article") -> tuple[list[Sentence], list[SentenceRecord]]:
-    sentences = split_sentences(text)
-    records = [
-        SentenceRecord(
-            id=f"{doc}#{i}", doc=doc, text=s.text,
-            prev=sentences[i - 1].text if i else "",
-            next=sentences[i + 1].text if i + 1 < len(sentences) else "",
-            label=None, source=None, cue=None, origin="text",
-        )
-        for i, s in enumerate(sentences)
-    ]
-    return sentences, records
+from newsstance.segment import neighbours, split_sentences
+from newsstance.text_input import read_text_file
 
 
 def read_article(path: Path) -> list[SentenceRecord]:
-    from newsstance.text_input import read_text_file
-
     path = Path(path)
-    return article_records(read_text_file(path), doc=path.stem)[1]
+    texts = [s.text for s in split_sentences(read_text_file(path))]
+    return [
+        SentenceRecord(id=f"{path.stem}#{i}", doc=path.stem, text=text, prev=prev, next=nxt,
+                       label=None, source=None, cue=None, origin="text")
+        for i, (text, (prev, nxt)) in enumerate(zip(texts, neighbours(texts), strict=True))
+    ]

@@ -19,7 +19,7 @@ from newsstance.errors import DataFormatError
 from newsstance.readers.brat import BratDocument, parse_ann
 from newsstance.readers.projection import coverage, project_span
 from newsstance.records import SentenceRecord, Span
-from newsstance.segment import split_sentences
+from newsstance.segment import neighbours, split_sentences
 
 CONTENT_MAJORITY = 0.5
 
@@ -110,11 +110,10 @@ def read_compartment(compartment_dir: Path) -> Iterator[SentenceRecord]:
         attributions = _attributions(doc)
         discard = [f for s in doc.spans.values() if s.type == "Discard" for f in s.fragments]
         sentences = split_sentences(doc.text)
-        for i, sent in enumerate(sentences):
+        context = neighbours([s.text for s in sentences])
+        for i, (sent, (prev, nxt)) in enumerate(zip(sentences, context, strict=True)):
             label, source, cue = _label_sentence(sent.start, sent.text, attributions, discard)
             yield SentenceRecord(
-                id=f"{did}#{i}", doc=did, text=sent.text,
-                prev=sentences[i - 1].text if i else "",
-                next=sentences[i + 1].text if i + 1 < len(sentences) else "",
+                id=f"{did}#{i}", doc=did, text=sent.text, prev=prev, next=nxt,
                 label=label, source=source, cue=cue, origin=f"polnear:{compartment_dir.name}",
             )
