@@ -23,6 +23,8 @@ class CorpusWeight:
     spec: str
     weight: float = 1.0
     max_examples: int | None = None
+    # Train the span head on this corpus's source/cue annotations (for kinds that carry them).
+    spans: bool = True
 
     def __post_init__(self) -> None:
         DataSpec.parse(self.spec)
@@ -54,6 +56,9 @@ class ModelConfig:
     context: bool = True  # feed the previous and next sentence as a second segment
     max_length: int = 128
     context_tokens: int = 32  # wordpieces taken from each neighbour (tail of previous, head of next)
+    # Encoder depth: the bottom `layers` layers of the base are kept (null = all). Fewer layers, faster
+    # prediction: the cost of each sentence is nearly proportional to depth.
+    layers: int | None = None
     # Top encoder layers fine-tuned over a pretrained base; embeddings and lower layers stay frozen.
     trainable_layers: int = 5
     span_head: bool = True
@@ -64,6 +69,8 @@ class ModelConfig:
             raise ConfigError(f"model.max_length must be in 16..512, got {self.max_length}")
         if not 0 <= self.dropout < 1:
             raise ConfigError(f"model.dropout must be in [0, 1), got {self.dropout}")
+        if self.layers is not None and self.layers < 1:
+            raise ConfigError(f"model.layers must be at least 1 (or null for all), got {self.layers}")
 
 
 @dataclass

@@ -18,6 +18,8 @@ from newsstance.records import Span
 # BIO tags over target wordpieces for the source and cue spans.
 TAGS: tuple[str, ...] = ("O", "B-source", "I-source", "B-cue", "I-cue")
 IGNORE = -100
+# A token belongs to a span when P(B) + P(I) exceeds this; chosen on PolNeAR dev (docs/RESULTS.md).
+SPAN_THRESHOLD = 0.3
 
 
 @dataclass
@@ -94,26 +96,36 @@ def span_tags(e: Encoded, source: Span | None, cue: Span | None, width: int) -> 
     return tags
 
 
-def decode_span(e: Encoded, tag_probs: torch.Tensor, name: str) -> Span | None:
-    """Best-scoring B I* run for `name` among the target tokens, mapped back to characters.
+def decode_span(e: Encoded, tag_probs: torch.Tensor, name: str, text: str | None = None,
+                threshold: float = SPAN_THRESHOLD) -> Span | None:
+    """Best run of consecutive target tokens inside a `name` span, mapped back to characters.
 
-    tag_probs: (width, len(TAGS)) softmax over tags. A run starts where B is the argmax and extends
-    while I is the argmax; the run with the highest mean B/I probability wins.
+    tag_probs: (width, len(TAGS)) softmax over tags. A token is inside when P(B) + P(I) exceeds
+    `threshold`; runs are maximal sequences of inside tokens (a B predicted mid-name, as in "Donald
+    | Trump", does not split the run) and the run with the highest mean inside probability wins.
+    With `text`, the span is widened to whole words, so a run ending on a wordpiece keeps its word.
     """
     b, i = TAGS.index("B-" + name), TAGS.index("I-" + name)
+    inside = (tag_probs[:, b] + tag_probs[:, i]).tolist()
     best, best_score = None, 0.0
-    argmax = tag_probs.argmax(-1).tolist()
     pos, last = 1, e.n_target
     while pos <= last:
-        if argmax[pos] != b:
+        if inside[pos] <= threshold:
             pos += 1
             continue
-        end, scores = pos, [tag_probs[pos, b].item()]
-        while end + 1 <= last and argmax[end + 1] == i:
+        end = pos
+        while end + 1 <= last and inside[end + 1] > threshold:
             end += 1
-            scores.append(tag_probs[end, i].item())
-        score = sum(scores) / len(scores)
+        score = sum(inside[pos : end + 1]) / (end + 1 - pos)
         if score > best_score:
             best, best_score = (e.offsets[pos][0], e.offsets[end][1]), score
         pos = end + 1
-    return Span(*best) if best and best[1] > best[0] else None
+    if not best or best[1] <= best[0]:
+        return None
+    start, end = best
+    if text is not None:
+        while start > 0 and text[start - 1].isalnum():
+            start -= 1
+        while end < len(text) and text[end].isalnum():
+            end += 1
+    return Span(start, end)

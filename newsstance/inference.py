@@ -138,7 +138,7 @@ class StanceModel:
                       "source": None, "cue": None}
             if label != "claim" and tag_probs is not None:
                 for name in ("source", "cue"):
-                    span = decode_span(enc, tag_probs, name)
+                    span = decode_span(enc, tag_probs, name, text)
                     result[name] = _span_dict(text, span)
             out.append(result)
         return out

@@ -97,9 +97,22 @@ def build_network(config: Config) -> StanceNetwork:
             hf_logging.set_verbosity(verbosity)
     else:
         encoder = BertModel(BertConfig.from_pretrained(path), add_pooling_layer=False)
+    keep_bottom_layers(encoder, config)
     net = StanceNetwork(encoder, len(LABELS), config.model.span_head, config.model.dropout)
     freeze_bottom(net, config)
     return net
+
+
+def keep_bottom_layers(encoder: nn.Module, config: Config) -> None:
+    """Cut the encoder to its bottom `model.layers` layers; the saved encoder config records the depth."""
+    n = config.model.layers
+    if n is None:
+        return
+    layers = encoder.encoder.layer
+    if n > len(layers):
+        raise ConfigError(f"model.layers={n} but the encoder {config.model.encoder!r} has {len(layers)} layers")
+    encoder.encoder.layer = layers[:n]
+    encoder.config.num_hidden_layers = n
 
 
 def freeze_bottom(net: StanceNetwork, config: Config) -> None:

@@ -87,7 +87,7 @@ def load_corpora(config: Config) -> tuple[list[Corpus], Evaluator]:
             records = random.Random(config.training.seed).sample(records, min(item.max_examples, len(records)))
         if config.training.max_train_examples is not None:
             records = records[: config.training.max_train_examples]
-        corpora.append(Corpus(str(spec), records, item.weight, spec.kind in SPAN_SUPERVISED_KINDS))
+        corpora.append(Corpus(str(spec), records, item.weight, item.spans and spec.kind in SPAN_SUPERVISED_KINDS))
         log.info("train corpus %s: %d sentences, weight %.2f", spec, len(records), item.weight)
     dev = load_spec(config.data.dev, root)
     if config.training.max_dev_examples is not None:

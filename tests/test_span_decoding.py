@@ -1,0 +1,59 @@
+"""Decoding source/cue tags back to character spans, and cutting the encoder's depth."""
+
+import pytest
+import torch
+from conftest import tiny_config
+
+import newsstance
+from newsstance.encoding import TAGS, Encoded, decode_span
+from newsstance.errors import ConfigError
+from newsstance.model import build_network
+from newsstance.train import fit
+
+TEXT = "Donald Trump denied it."
+# Wordpieces: [CLS] Donald Trump den ##ied it . [SEP]
+OFFSETS = [(0, 0), (0, 6), (7, 12), (13, 16), (16, 19), (20, 22), (22, 23), (0, 0)]
+ENC = Encoded(input_ids=list(range(8)), token_type_ids=[0] * 8, offsets=OFFSETS, n_target=6)
+
+
+def _probs(rows: dict[int, dict[str, float]]) -> torch.Tensor:
+    """Tag distributions per position; positions not given are certain O."""
+    out = torch.zeros(len(OFFSETS), len(TAGS))
+    out[:, 0] = 1.0
+    for pos, dist in rows.items():
+        out[pos] = 0.0
+        for tag, p in dist.items():
+            out[pos, TAGS.index(tag)] = p
+        out[pos, 0] = 1.0 - sum(dist.values())
+    return out
+
+
+def test_a_name_tagged_B_B_stays_one_span():
+    probs = _probs({1: {"B-source": 0.9}, 2: {"B-source": 0.6, "I-source": 0.3}})
+    span = decode_span(ENC, probs, "source", TEXT)
+    assert span.text_in(TEXT) == "Donald Trump"
+
+
+def test_a_span_ending_on_a_wordpiece_is_widened_to_the_word():
+    probs = _probs({3: {"B-cue": 0.9}})  # only "den" of "denied"
+    assert decode_span(ENC, probs, "cue", TEXT).text_in(TEXT) == "denied"
+    assert decode_span(ENC, probs, "cue").text_in(TEXT) == "den"  # without the text: token offsets
+
+
+def test_the_most_confident_run_wins_and_weak_tokens_are_outside():
+    probs = _probs({1: {"B-source": 0.4}, 5: {"B-source": 0.95}, 2: {"I-source": 0.1}})
+    assert decode_span(ENC, probs, "source", TEXT).text_in(TEXT) == "it"
+    assert decode_span(ENC, _probs({1: {"B-source": 0.2}}), "source", TEXT) is None
+
+
+def test_a_model_cut_to_fewer_layers_saves_and_reloads_at_that_depth(data_root, tmp_path):
+    run = fit(tiny_config(data_root, tmp_path / "run", "model.layers=1", "model.trainable_layers=1",
+                          "training.max_steps=2", "training.eval_every=2"))
+    model = newsstance.load(run.run_dir / "best")
+    assert len(model.network.encoder.encoder.layer) == 1
+    assert model.predict(["Iran denied selling drones."])[0] in model.labels
+
+
+def test_more_layers_than_the_encoder_has_is_a_config_error(data_root, tmp_path):
+    with pytest.raises(ConfigError, match="model.layers=9"):
+        build_network(tiny_config(data_root, tmp_path, "model.layers=9"))
