@@ -105,6 +105,14 @@ def write_data_root(root: Path) -> Path:
     return root
 
 
+@pytest.fixture(scope="session", autouse=True)
+def onnx_cache(tmp_path_factory) -> Path:
+    """ONNX exports of the test models go to a temp folder, not the user's ~/.cache/newsstance."""
+    path = tmp_path_factory.mktemp("onnx_cache")
+    os.environ["NEWSSTANCE_CACHE"] = str(path)
+    return path
+
+
 @pytest.fixture(scope="session")
 def data_root(tmp_path_factory) -> Path:
     return write_data_root(tmp_path_factory.mktemp("data") / "root")

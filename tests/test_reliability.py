@@ -147,6 +147,17 @@ def test_missing_or_corrupt_config_is_a_clear_error(trained, tmp_path):
         newsstance.load(tmp_path / "nowhere")
 
 
+def test_onnx_path_works_with_a_read_only_cache_and_stays_close_to_fp32(trained, tmp_path, monkeypatch, caplog):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("NEWSSTANCE_CACHE", str(blocker / "cache"))  # cannot be created: a file is in the way
+    texts = ["Iran denies selling drones.", "The ministry said it would respond.", "Rain fell."]
+    fast = newsstance.load(trained.run_dir / "best", precision="onnx-int8").predict_proba(texts)
+    assert "cannot write the ONNX cache" in caplog.text
+    exact = newsstance.load(trained.run_dir / "best", precision="fp32").predict_proba(texts)
+    assert np.allclose(fast, exact, atol=0.05)
+
+
 def test_no_pickle_and_no_remote_code_in_the_package():
     sources = "\n".join(p.read_text() for p in (REPO / "newsstance").rglob("*.py"))
     for forbidden in ("import pickle", "torch.load(", "trust_remote_code=True", "yaml.load("):
