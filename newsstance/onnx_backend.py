@@ -32,7 +32,8 @@ def cache_dir() -> Path:
 def _fingerprint(network: torch.nn.Module, quantize: bool) -> str:
     import onnxruntime
 
-    h = hashlib.sha256(f"{torch.__version__}|{onnxruntime.__version__}|{quantize}|per-channel|{EXPORT_VERSION}".encode())
+    key = f"{torch.__version__}|{onnxruntime.__version__}|{quantize}|per-channel|{EXPORT_VERSION}"
+    h = hashlib.sha256(key.encode())
     for name, tensor in sorted(network.state_dict().items()):
         h.update(name.encode())
         h.update(tensor.detach().float().numpy().tobytes())
