@@ -22,6 +22,7 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 from torch import nn
 
+from newsstance.atomic import replace_dir
 from newsstance.config import Config
 from newsstance.encoder import EncoderConfig, MiniBert
 from newsstance.encoding import TAGS
@@ -155,19 +156,6 @@ def save_pretrained(net: StanceNetwork, tokenizer: Any, config: Config, director
     (tmp / CONFIG).write_text(json.dumps(meta, indent=2), encoding="utf-8")
     tokenizer.save_pretrained(tmp)
     replace_dir(tmp, directory)
-
-
-def replace_dir(tmp: Path, directory: Path) -> None:
-    """Swap a fully written temp directory into place; the old copy is removed only afterwards."""
-    if directory.exists():
-        old = directory.with_name(directory.name + ".old")
-        if old.exists():
-            shutil.rmtree(old)
-        directory.rename(old)
-        tmp.rename(directory)
-        shutil.rmtree(old)
-    else:
-        tmp.rename(directory)
 
 
 def read_meta(directory: Path) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from safetensors.torch import load_file, save_file
 from tqdm import tqdm
 from transformers import AutoTokenizer
 
+from newsstance.atomic import replace_dir, write_text
 from newsstance.config import Config
 from newsstance.corpora import DataSpec, default_data_root, load_spec
 from newsstance.encoding import IGNORE, encode_batch, pad, span_tags
@@ -34,7 +35,7 @@ from newsstance.eval.evaluator import Evaluator
 from newsstance.inference import StanceModel
 from newsstance.labels import LABELS
 from newsstance.mixture import Corpus, MixtureSampler
-from newsstance.model import StanceNetwork, build_network, encoder_dir, replace_dir, save_pretrained
+from newsstance.model import StanceNetwork, build_network, encoder_dir, save_pretrained
 
 log = logging.getLogger(__name__)
 SPAN_SUPERVISED_KINDS = {"polnear", "guideline", "gold"}
@@ -308,9 +309,7 @@ def _truncate_metrics(path: Path, step: int) -> None:
         return
     lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
     kept = [ln for ln in lines if json.loads(ln)["step"] <= step]
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text("".join(ln + "\n" for ln in kept), encoding="utf-8")
-    tmp.replace(path)
+    write_text(path, "".join(ln + "\n" for ln in kept))
 
 
 # --- validate ------------------------------------------------------------------------------------
@@ -333,7 +332,5 @@ def finish(config: Config, run_dir: Path, corpora, evaluator: Evaluator, state: 
     if config.training.baseline:
         baseline_dev = evaluator(TfidfBaseline.from_mixture(corpora, seed=config.training.seed))
     report = {"best_step": state["best_step"], "steps": steps, "model": best_dev, "tfidf_baseline": baseline_dev}
-    tmp = run_dir / "dev_report.json.tmp"
-    tmp.write_text(json.dumps(report, indent=2), encoding="utf-8")
-    tmp.replace(run_dir / "dev_report.json")
+    write_text(run_dir / "dev_report.json", json.dumps(report, indent=2))
     return TrainResult(run_dir, state["best_step"], best_dev, baseline_dev, steps)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from newsstance.atomic import write_text
 from newsstance.corpora import DataSpec, default_data_root, load_spec
 from newsstance.eval import metrics
 from newsstance.eval.baselines import CueLexiconBaseline, MajorityBaseline, TfidfBaseline
@@ -115,14 +116,8 @@ def run_eval(args) -> dict:
     # Top level: one entry per set (issue 3), plus a `_meta` entry for what the run was.
     flat = {name: entry for name, entry in report["sets"].items()}
     flat["_meta"] = {"model": report["model"], "precision": report["precision"]}
-    _write(out / "report.json", json.dumps(flat, indent=2))
-    _write(out / "errors.jsonl", "".join(json.dumps(e) + "\n" for e in errors))
-    _write(out / "report.md", write_markdown(report))
+    write_text(out / "report.json", json.dumps(flat, indent=2))
+    write_text(out / "errors.jsonl", "".join(json.dumps(e) + "\n" for e in errors))
+    write_text(out / "report.md", write_markdown(report))
     print((out / "report.md").read_text(encoding="utf-8").split("\n## ")[0])
     return flat
-
-
-def _write(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
