@@ -11,6 +11,7 @@ import argparse
 import json
 from pathlib import Path
 
+from newsstance.atomic import write_text
 from newsstance.labels import ALL_LABELS
 from newsstance.readers.standoff import SHIPPED_DIR
 
@@ -78,9 +79,7 @@ def load_texts(data_root: Path, index: dict) -> dict[str, str]:
 
 def write(rows: list[dict], path: Path) -> None:
     rows.sort(key=lambda r: (r["doc"], r["start"]))
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    tmp.replace(path)
+    write_text(path, "".join(json.dumps(r) + "\n" for r in rows))
     print(f"{path}: {len(rows)} rows")
 
 
