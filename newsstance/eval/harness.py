@@ -21,6 +21,7 @@ from newsstance.eval.evaluator import FULL, SPEECH, Evaluator
 from newsstance.eval.plots import plot_confusion, plot_reliability
 from newsstance.eval.report import write_markdown
 from newsstance.eval.span_metrics import span_scores
+from newsstance.labels import LABELS
 from newsstance.records import Span
 
 log = logging.getLogger(__name__)
@@ -50,13 +51,19 @@ def _baselines(config_path: Path, data_root: Path) -> list:
     return [MajorityBaseline(records), CueLexiconBaseline(), TfidfBaseline.from_mixture(corpora, config.training.seed)]
 
 
-def _span_section(model, evaluator: Evaluator) -> dict | None:
+def _predict(model, evaluator: Evaluator, with_spans: bool) -> tuple[np.ndarray, list[dict] | None]:
+    """One pass over the set: label probabilities, plus the model's spans when the set has gold spans
+    (the spans call returns the scores too, so the sentences are not run through the model twice)."""
+    records = evaluator.records
+    if not with_spans or not records or not hasattr(model, "spans"):
+        return evaluator.predict(model), None
+    out = model.spans([r.text for r in records], [r.prev for r in records], [r.next for r in records])
+    return np.array([[o["scores"][label] for label in LABELS] for o in out], dtype=np.float32), out
+
+
+def _span_section(records: list, out: list[dict]) -> dict:
     """Spans as the API returns them (only for sentences it labels attribution or denial), scored on
     every scored sentence: a span predicted where the gold has none counts against precision."""
-    records = evaluator.records
-    if not records or not hasattr(model, "spans"):
-        return None
-    out = model.spans([r.text for r in records], [r.prev for r in records], [r.next for r in records])
     result = {}
     for name in ("source", "cue"):
         gold = [getattr(r, name) for r in records]
@@ -92,12 +99,12 @@ def run_eval(args) -> dict:
         evaluator = Evaluator(load_spec(spec, data_root), name=set_name(spec),
                               view=SPEECH if spec.kind == "newsdiscourse" else FULL)
         start = time.perf_counter()
-        proba = evaluator.predict(model)
+        proba, spans = _predict(model, evaluator, spec.kind in SPAN_KINDS)
         predict_s = time.perf_counter() - start
         entry = evaluator.score(proba)
         entry.update(spec=str(spec), predict_seconds=predict_s)
-        if spec.kind in SPAN_KINDS:
-            entry["spans"] = _span_section(model, evaluator)
+        if spans is not None:
+            entry["spans"] = _span_section(evaluator.records, spans)
         entry["baselines"] = {b.name: evaluator(b) for b in baselines}
         if other is not None:
             other_pred = evaluator.view.collapse(evaluator.predict(other)).argmax(1)
