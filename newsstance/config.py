@@ -25,9 +25,14 @@ class CorpusWeight:
     max_examples: int | None = None
     # Train the span head on this corpus's source/cue annotations (for kinds that carry them).
     spans: bool = True
+    # Train the sentence head on its converted labels; false keeps a corpus for its spans only
+    # (a conversion that disagrees with the guideline too often to teach labels).
+    labels: bool = True
 
     def __post_init__(self) -> None:
         DataSpec.parse(self.spec)
+        if not (self.labels or self.spans):
+            raise ConfigError(f"data.train: {self.spec} has labels: false and spans: false, so it teaches nothing")
         if self.weight <= 0:
             raise ConfigError(f"data.train: weight of {self.spec} must be > 0, got {self.weight}")
 
@@ -38,7 +43,8 @@ class DataConfig:
     root: str | None = None
     train: list[CorpusWeight] = field(default_factory=lambda: [CorpusWeight("guideline")])
     dev: str = "gold:gold/dev.jsonl"
-    # Documents of these guideline JSONL files never enter training (the dev set's articles).
+    # Documents of these guideline JSONL files never enter training (the dev set's articles), nor
+    # copies of them: training documents that share a sentence of 40+ characters with one.
     exclude_docs_of: list[str] = field(default_factory=lambda: ["gold/dev.jsonl"])
 
     def __post_init__(self) -> None:
@@ -91,6 +97,9 @@ class TrainingConfig:
     max_train_examples: int | None = None
     max_dev_examples: int | None = None
     baseline: bool = True  # fit and score TF-IDF + logistic regression on the same data
+    # Exponential moving average of the weights, evaluated and saved instead of the raw weights
+    # (null: off). 0.995 averages over roughly the last 200 steps.
+    ema_decay: float | None = None
 
     def __post_init__(self) -> None:
         for name in ("lr", "batch_size", "max_steps", "eval_every", "threads"):
@@ -98,6 +107,8 @@ class TrainingConfig:
                 raise ConfigError(f"training.{name} must be > 0, got {getattr(self, name)}")
         if not 0 <= self.warmup_ratio < 1:
             raise ConfigError(f"training.warmup_ratio must be in [0, 1), got {self.warmup_ratio}")
+        if self.ema_decay is not None and not 0 < self.ema_decay < 1:
+            raise ConfigError(f"training.ema_decay must be in (0, 1) or null, got {self.ema_decay}")
 
 
 @dataclass

@@ -23,6 +23,7 @@ class Corpus:
     records: list[SentenceRecord]
     weight: float
     spans_supervised: bool  # whether its records carry source/cue annotation (else tags are ignored)
+    labels_supervised: bool = True  # whether its labels train the sentence head (else they are ignored)
 
 
 class MixtureSampler:
@@ -36,13 +37,17 @@ class MixtureSampler:
         self._cache: tuple[int, list] | None = None
 
     def label_distribution(self) -> dict[str, float]:
-        """Expected share of each label in a batch: what class weighting should correct."""
+        """Expected share of each label among the label-supervised examples of a batch: what class
+        weighting should correct."""
         dist = dict.fromkeys(LABELS, 0.0)
         for c, p in zip(self.corpora, self.probabilities, strict=True):
+            if not c.labels_supervised:
+                continue
             counts = Counter(r.label for r in c.records)
             for label in LABELS:
                 dist[label] += p * counts[label] / len(c.records)
-        return dist
+        total = sum(dist.values())
+        return {label: share / total for label, share in dist.items()} if total else dist
 
     def _block(self, block: int) -> list[list[tuple[int, SentenceRecord]]]:
         rng = random.Random(f"{self.seed}:{block}")

@@ -10,6 +10,7 @@ Run directory:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import random
@@ -36,10 +37,13 @@ from newsstance.inference import StanceModel
 from newsstance.labels import LABELS
 from newsstance.mixture import Corpus, MixtureSampler
 from newsstance.model import StanceNetwork, build_network, encoder_dir, save_pretrained
+from newsstance.weight_average import WeightAverage
 
 log = logging.getLogger(__name__)
 SPAN_SUPERVISED_KINDS = {"polnear", "guideline", "gold"}
-MIN_FREE_BYTES = 300 * 2**20  # a checkpoint of MiniLM + AdamW state is ~150 MB
+MIN_FREE_BYTES = 300 * 2**20
+# Sentences at least this long that a training document shares with a held-out one mark it as a copy.
+MIN_SHARED_SENTENCE = 40  # a checkpoint of MiniLM + AdamW state is ~150 MB
 
 
 @dataclass
@@ -79,16 +83,25 @@ def data_root(config: Config) -> Path:
 
 def load_corpora(config: Config) -> tuple[list[Corpus], Evaluator]:
     root = data_root(config)
-    excluded = {r.doc for spec in config.data.exclude_docs_of for r in load_spec(f"gold:{spec}", root)}
+    held_out = [r for spec in config.data.exclude_docs_of for r in load_spec(f"gold:{spec}", root)]
+    excluded = {r.doc for r in held_out}
+    held_out_texts = {r.text for r in held_out if len(r.text) >= MIN_SHARED_SENTENCE}
     corpora = []
     for item in config.data.train:
         spec = DataSpec.parse(item.spec)
-        records = [r for r in load_spec(spec, root) if r.label in LABELS and r.doc not in excluded]
+        records = load_spec(spec, root)
+        # A copy of a held-out article under another id (FNC-1 repeats bodies) leaves with it.
+        copies = {r.doc for r in records if r.text in held_out_texts} - excluded
+        if copies:
+            log.info("train corpus %s: %d documents share sentences with held-out documents; left out: %s",
+                     spec, len(copies), ", ".join(sorted(copies)))
+        records = [r for r in records if r.label in LABELS and r.doc not in excluded and r.doc not in copies]
         if item.max_examples is not None:
             records = random.Random(config.training.seed).sample(records, min(item.max_examples, len(records)))
         if config.training.max_train_examples is not None:
             records = records[: config.training.max_train_examples]
-        corpora.append(Corpus(str(spec), records, item.weight, item.spans and spec.kind in SPAN_SUPERVISED_KINDS))
+        corpora.append(Corpus(str(spec), records, item.weight, item.spans and spec.kind in SPAN_SUPERVISED_KINDS,
+                              item.labels))
         log.info("train corpus %s: %d sentences, weight %.2f", spec, len(records), item.weight)
     dev = load_spec(config.data.dev, root)
     if config.training.max_dev_examples is not None:
@@ -142,7 +155,7 @@ def _batch_tensors(batch, tokenizer, config: Config) -> dict[str, torch.Tensor]:
     width = tensors["input_ids"].shape[1]
     tags = [span_tags(e, r.source, r.cue, width) if c.spans_supervised else [IGNORE] * width
             for e, (c, r) in zip(encoded, batch, strict=True)]
-    tensors["labels"] = torch.tensor([LABELS.index(r.label) for r in records])
+    tensors["labels"] = torch.tensor([LABELS.index(r.label) if c.labels_supervised else IGNORE for c, r in batch])
     tensors["tags"] = torch.tensor(tags)
     return tensors
 
@@ -151,7 +164,10 @@ def _loss(network, tensors, weights, config: Config) -> torch.Tensor:
     inputs = {k: tensors[k] for k in ("input_ids", "token_type_ids", "attention_mask", "target_mask")}
     with torch.autocast("cpu", dtype=torch.bfloat16, enabled=config.training.bf16):
         logits, tag_logits = network(**inputs)
-    loss = torch.nn.functional.cross_entropy(logits.float(), tensors["labels"], weight=weights)
+    loss = logits.float().sum() * 0.0  # a batch of span-only corpora has no sentence loss
+    if (tensors["labels"] != IGNORE).any():
+        loss = torch.nn.functional.cross_entropy(logits.float(), tensors["labels"], weight=weights,
+                                                 ignore_index=IGNORE)
     if tag_logits is not None and (tensors["tags"] != IGNORE).any():
         span_loss = torch.nn.functional.cross_entropy(
             tag_logits.float().flatten(0, 1), tensors["tags"].flatten(), ignore_index=IGNORE)
@@ -160,8 +176,10 @@ def _loss(network, tensors, weights, config: Config) -> torch.Tensor:
 
 
 # --- checkpoints ---------------------------------------------------------------------------------
-def save_checkpoint(run_dir: Path, network, optimizer, step: int, state: dict) -> None:
-    """Trainable weights, AdamW moments and RNG states as safetensors + JSON; atomic via rename."""
+def save_checkpoint(run_dir: Path, network, optimizer, step: int, state: dict,
+                    average: WeightAverage | None = None) -> None:
+    """Trainable weights, AdamW moments, averaged weights and RNG states as safetensors + JSON;
+    atomic via rename."""
     tmp = run_dir / "checkpoint.tmp"
     if tmp.exists():
         shutil.rmtree(tmp)
@@ -175,6 +193,8 @@ def save_checkpoint(run_dir: Path, network, optimizer, step: int, state: dict) -
                 tensors[f"adam.{names[id(p)]}.exp_avg"] = s["exp_avg"].contiguous()
                 tensors[f"adam.{names[id(p)]}.exp_avg_sq"] = s["exp_avg_sq"].contiguous()
                 tensors[f"adam.{names[id(p)]}.step"] = torch.as_tensor(s["step"]).reshape(1).float()
+    if average is not None:
+        tensors.update(average.state_tensors())
     tensors["rng.torch"] = torch.get_rng_state()
     save_file(tensors, str(tmp / "state.safetensors"))
     meta = {**state, "step": step, "python_random": _encode_random_state(random.getstate())}
@@ -182,7 +202,7 @@ def save_checkpoint(run_dir: Path, network, optimizer, step: int, state: dict) -
     replace_dir(tmp, run_dir / "checkpoint")
 
 
-def load_checkpoint(run_dir: Path, network, optimizer) -> dict:
+def load_checkpoint(run_dir: Path, network, optimizer, average: WeightAverage | None = None) -> dict:
     ckpt = run_dir / "checkpoint"
     try:
         tensors = load_file(str(ckpt / "state.safetensors"))
@@ -206,6 +226,11 @@ def load_checkpoint(run_dir: Path, network, optimizer) -> dict:
                     "exp_avg_sq": tensors[f"adam.{name}.exp_avg_sq"].clone(),
                     "step": tensors[f"adam.{name}.step"].reshape(()).clone(),
                 }
+    if average is not None:
+        try:
+            average.load_state_tensors(tensors)
+        except KeyError as e:
+            raise NewsstanceError(f"--resume: {ckpt}: {e.args[0]}") from None
     torch.set_rng_state(tensors["rng.torch"])
     random.setstate(_decode_random_state(meta.pop("python_random")))
     return meta
@@ -237,10 +262,12 @@ def fit(config: Config, resume: bool = False, stop_at_step: int | None = None) -
     log.info("label mix %s -> class weights %s", sampler.label_distribution(), weights.tolist())
     optimizer = _optimizer(network, config)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: _lr_factor(s, config))
+    decay = config.training.ema_decay
+    average = WeightAverage(network, decay) if decay is not None else None
     state = {"best_macro_f1": -1.0, "best_step": 0, "bad_evals": 0}
     start_step = 0
     if resume:
-        state = load_checkpoint(run_dir, network, optimizer)
+        state = load_checkpoint(run_dir, network, optimizer, average)
         start_step = state.pop("step")
         scheduler.last_epoch = start_step
         for group, base in zip(optimizer.param_groups, scheduler.base_lrs, strict=True):
@@ -261,6 +288,8 @@ def fit(config: Config, resume: bool = False, stop_at_step: int | None = None) -
         loss.backward()
         torch.nn.utils.clip_grad_norm_([p for p in network.parameters() if p.requires_grad], 1.0)
         optimizer.step()
+        if average is not None:
+            average.update()
         scheduler.step()
         optimizer.zero_grad(set_to_none=True)
         step += 1
@@ -271,7 +300,7 @@ def fit(config: Config, resume: bool = False, stop_at_step: int | None = None) -
         bar.set_postfix(loss=f"{loss.item():.3f}")
         if step % config.training.eval_every == 0 or step == config.training.max_steps:
             stopped_early = _evaluate_and_checkpoint(network, tokenizer, config, evaluator, run_dir, optimizer,
-                                                     step, state, loss.item(), started)
+                                                     average, step, state, loss.item(), started)
             network.train()
         if stop_at_step is not None and step >= stop_at_step:
             bar.close()
@@ -280,17 +309,19 @@ def fit(config: Config, resume: bool = False, stop_at_step: int | None = None) -
     return finish(config, run_dir, corpora, evaluator, state, step)
 
 
-def _evaluate_and_checkpoint(network, tokenizer, config, evaluator, run_dir, optimizer, step, state,
+def _evaluate_and_checkpoint(network, tokenizer, config, evaluator, run_dir, optimizer, average, step, state,
                              loss, started) -> bool:
+    """Score the weights on dev (the averaged ones when training.ema_decay is set), keep the best."""
     network.eval()
-    model = StanceModel(network, tokenizer, config)
-    result = evaluator.score(evaluator.predict(model), with_intervals=False)
-    improved = result["macro_f1"] > state["best_macro_f1"]
-    if improved:
-        state.update(best_macro_f1=result["macro_f1"], best_step=step, bad_evals=0)
-        save_pretrained(network, tokenizer, config, run_dir / "best", extra={"best_step": step})
-    else:
-        state["bad_evals"] += 1
+    with average.applied() if average is not None else contextlib.nullcontext():
+        model = StanceModel(network, tokenizer, config)
+        result = evaluator.score(evaluator.predict(model), with_intervals=False)
+        improved = result["macro_f1"] > state["best_macro_f1"]
+        if improved:
+            state.update(best_macro_f1=result["macro_f1"], best_step=step, bad_evals=0)
+            save_pretrained(network, tokenizer, config, run_dir / "best", extra={"best_step": step})
+        else:
+            state["bad_evals"] += 1
     record = {"step": step, "train_loss": loss, "dev_macro_f1": result["macro_f1"],
               "dev_accuracy": result["accuracy"],
               "dev_f1": {k: v["f1"] for k, v in result["per_label"].items()},
@@ -299,7 +330,7 @@ def _evaluate_and_checkpoint(network, tokenizer, config, evaluator, run_dir, opt
         f.write(json.dumps(record) + "\n")
     log.info("step %d: dev macro-F1 %.4f (best %.4f at %d)", step, result["macro_f1"],
              state["best_macro_f1"], state["best_step"])
-    save_checkpoint(run_dir, network, optimizer, step, state)
+    save_checkpoint(run_dir, network, optimizer, step, state, average)
     return state["bad_evals"] >= config.training.patience
 
 

@@ -53,3 +53,13 @@ def test_overrides_are_typed():
 def test_bad_data_spec_in_config():
     with pytest.raises(ConfigError, match=r"unknown kind 'polnaer'"):
         Config.from_dict({"data": {"train": [{"spec": "polnaer:x"}]}})
+
+
+def test_a_corpus_must_teach_labels_or_spans():
+    with pytest.raises(ConfigError, match=r"polnear:x has labels: false and spans: false"):
+        Config.from_dict({"data": {"train": [{"spec": "polnear:x", "labels": False, "spans": False}]}})
+
+
+def test_ema_decay_range():
+    with pytest.raises(ConfigError, match=r"training.ema_decay must be in \(0, 1\)"):
+        Config.from_yaml(CONFIGS[0], ["training.ema_decay=1.0"])

@@ -65,3 +65,67 @@ def test_resume_without_checkpoint_is_a_clear_error(data_root, tmp_path):
 
     with pytest.raises(NewsstanceError, match="no checkpoint"):
         fit(tiny_config(data_root, tmp_path / "fresh"), resume=True)
+
+
+def test_weight_average_is_saved_as_best_and_survives_resume(data_root, tmp_path):
+    from safetensors.torch import load_file
+
+    def run(name, stop=None):
+        config = tiny_config(data_root, tmp_path / name, "training.baseline=false", "training.ema_decay=0.5")
+        if stop is None:
+            return fit(config)
+        assert fit(config, stop_at_step=stop) is None
+        return fit(config, resume=True)
+
+    straight, resumed = run("straight"), run("resumed", stop=3)
+    best = load_file(str(straight.run_dir / "best" / "model.safetensors"))
+    assert best.keys() == load_file(str(resumed.run_dir / "best" / "model.safetensors")).keys()
+    for key, value in load_file(str(resumed.run_dir / "best" / "model.safetensors")).items():
+        assert np.allclose(value.float().numpy(), best[key].float().numpy(), atol=1e-6), key
+    # best/ holds the average, not the raw weights the checkpoint continues from
+    raw = load_file(str(straight.run_dir / "checkpoint" / "state.safetensors"))
+    averaged = {k[len("ema."):] for k in raw if k.startswith("ema.")}
+    assert averaged and any(not np.allclose(raw[f"ema.{n}"].numpy(), raw[f"model.{n}"].numpy()) for n in averaged)
+
+
+def test_resume_refuses_a_checkpoint_without_averages_when_ema_is_switched_on(data_root, tmp_path):
+    from newsstance.errors import NewsstanceError
+
+    fit(tiny_config(data_root, tmp_path / "run", "training.baseline=false"), stop_at_step=3)
+    with pytest.raises(NewsstanceError, match="averaged weights"):
+        fit(tiny_config(data_root, tmp_path / "run", "training.baseline=false", "training.ema_decay=0.9"), resume=True)
+
+
+def test_a_span_only_corpus_teaches_no_labels(data_root, tmp_path):
+    """PolNeAR with `labels: false`: its labels leave the class weights and the TF-IDF baseline."""
+    from newsstance.mixture import MixtureSampler
+    from newsstance.train import _batch_tensors, build, load_corpora
+
+    config = tiny_config(data_root, tmp_path / "run", "training.baseline=false",
+                         'data.train=[{spec: "guideline:guideline"}, {spec: "polnear:polnear/train", labels: false}]')
+    corpora, _ = load_corpora(config)
+    guideline_only = MixtureSampler(corpora[:1], 8, 13, len).label_distribution()
+    assert MixtureSampler(corpora, 8, 13, len).label_distribution() == pytest.approx(guideline_only)
+    _, tokenizer = build(config)
+    batch = [(corpora[1], r) for r in corpora[1].records[:4]] + [(corpora[0], corpora[0].records[0])]
+    tensors = _batch_tensors(batch, tokenizer, config)
+    assert tensors["labels"].tolist()[:4] == [-100] * 4 and tensors["labels"][4] >= 0
+    assert (tensors["tags"][:4] != -100).any()  # its spans still train the tagger
+    assert fit(config).best_dev["n"] == 7
+
+
+def test_copies_of_held_out_articles_are_left_out_of_training(data_root, tmp_path):
+    """A training document sharing a sentence with a dev article (FNC-1 repeats bodies under new ids)."""
+    from newsstance.train import load_corpora
+
+    config = tiny_config(data_root, tmp_path / "run")
+    corpora, _ = load_corpora(config)
+    kept = len(corpora[0].records)
+    victim = next(r for r in corpora[1].records if len(r.text) >= 40)
+    dev = tmp_path / "dev.jsonl"
+    dev.write_text(json.dumps({"id": "other-article#0", "doc": "other-article", "text": victim.text,
+                               "label": "claim"}) + "\n")
+    config.data.exclude_docs_of = [str(dev)]
+    corpora, _ = load_corpora(config)
+    assert victim.doc not in {r.doc for r in corpora[1].records}
+    assert len(corpora[0].records) == kept  # the other corpus shares nothing with it

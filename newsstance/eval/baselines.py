@@ -73,7 +73,8 @@ class TfidfBaseline:
     @classmethod
     def from_mixture(cls, corpora: Sequence[Corpus], seed: int = 0) -> TfidfBaseline:
         """Fit on a training mixture: sample weights give each corpus its mixing-weight share of the
-        total, as the model's batches do."""
+        total, as the model's batches do. Corpora kept for their spans only (labels: false) are left out."""
+        corpora = [c for c in corpora if c.labels_supervised]
         records = [r for c in corpora for r in c.records]
         total = sum(c.weight for c in corpora)
         weights = [c.weight / total / len(c.records) * len(records) for c in corpora for _ in c.records]

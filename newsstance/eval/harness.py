@@ -47,7 +47,7 @@ def _baselines(config_path: Path, data_root: Path) -> list:
     config = Config.from_yaml(config_path)
     config.data.root = str(data_root)
     corpora, _ = load_corpora(config)
-    records = [r for c in corpora for r in c.records]
+    records = [r for c in corpora if c.labels_supervised for r in c.records]
     return [MajorityBaseline(records), CueLexiconBaseline(), TfidfBaseline.from_mixture(corpora, config.training.seed)]
 
 
