@@ -52,7 +52,7 @@ def main() -> None:
   of the previous and head of the next sentence ({config['model']['context_tokens']} wordpieces
   each) when `model.context` is true (here: {config['model']['context']}).
 - **Weights**: `model.safetensors`, {size:.1f} MiB, float16 on disk, the fine-tuned layers and heads only.
-- **Training data** (mixing weights; documents of the gold dev set excluded):
+- **Training data** (mixing weights; documents of the gold dev set and their copies excluded):
 {train}
 - **Labels**: {', '.join(json.loads((tmp / 'config.json').read_text())['labels'])} (GUIDELINE.md).
 
