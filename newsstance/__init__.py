@@ -12,6 +12,11 @@ from pathlib import Path
 
 # Set before any submodule imports transformers: nothing newsstance does may reach for a model hub.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# oneDNN keeps a compiled kernel per matmul shape (1,024 by default), and length-sorted batches of news
+# make many shapes: over 2,000 sentences that cache alone raised peak memory by ~100 MB. Sixteen
+# entries cover the shapes of one batch width; speed unchanged (docs/RESULTS.md). Read by oneDNN at
+# its first kernel, so a user's own setting (or earlier torch work in the process) takes precedence.
+os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "16")
 
 from newsstance.labels import LABELS  # noqa: E402
 
