@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 import yaml
 
-from newsstance.corpora import DataSpec
+from newsstance.corpora import SPAN_KINDS, DataSpec
 from newsstance.errors import ConfigError
 
 
@@ -30,9 +30,11 @@ class CorpusWeight:
     labels: bool = True
 
     def __post_init__(self) -> None:
-        DataSpec.parse(self.spec)
-        if not (self.labels or self.spans):
-            raise ConfigError(f"data.train: {self.spec} has labels: false and spans: false, so it teaches nothing")
+        kind = DataSpec.parse(self.spec).kind
+        if not self.labels and not (self.spans and kind in SPAN_KINDS):
+            why = f", but {kind} records carry no spans" if self.spans else ""
+            raise ConfigError(f"data.train: {self.spec} has labels: false and spans: "
+                              f"{str(self.spans).lower()}{why}, so it teaches nothing")
         if self.weight <= 0:
             raise ConfigError(f"data.train: weight of {self.spec} must be > 0, got {self.weight}")
 

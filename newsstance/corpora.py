@@ -22,8 +22,7 @@ from newsstance.records import SentenceRecord
 
 DATA_ROOT_ENV = "NEWSSTANCE_DATA_ROOT"
 
-# Which of our labels each corpus can judge: NewsDiscourse only tells speech from non-speech
-# reliably, Emergent's three stances map one-to-one, the rest distinguish all three.
+# Data spec kinds and what their path names.
 KINDS: dict[str, str] = {
     "gold": "guideline JSONL file",
     "guideline": "stand-off guideline annotations (file or folder; no path = shipped set)",
@@ -32,6 +31,8 @@ KINDS: dict[str, str] = {
     "newsclaims": "NewsClaims JSON file",
     "newsdiscourse": "NewsDiscourse split folder",
 }
+# Kinds whose records carry source/cue spans (the others give None for both).
+SPAN_KINDS = frozenset({"gold", "guideline", "polnear"})
 
 
 @dataclass(frozen=True)

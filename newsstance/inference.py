@@ -26,9 +26,10 @@ from newsstance.text_input import InputError, clean_text
 
 log = logging.getLogger(__name__)
 Precision = Literal["fp32", "bf16", "int8", "onnx", "onnx-int8"]
-# bf16: ~1.9x fp32 with fp32's dev macro-F1 and batch-independent results. The int8 paths are faster
-# but quantize activations per batch, so a sentence's scores depend on the sentences batched with it
-# (31 of 2,000 PolNeAR dev labels change between one batch and article-sized batches; docs/RESULTS.md).
+# bf16: ~1.7x fp32, within 0.5 points of fp32's dev macro-F1, and batch-independent results. The int8
+# paths are faster but quantize activations per batch, so a sentence's scores depend on the sentences
+# batched with it (34 of 2,000 PolNeAR dev labels change between one batch and article-sized batches
+# with ONNX int8; docs/RESULTS.md).
 DEFAULT_PRECISION: Precision = "bf16"
 # Batches are capped by tokens, not sentences (2,048 tokens, at most 64 sentences): 350-410 sentences/s
 # in bf16 on 2 cores for batch sizes of 1,024-4,096 tokens, so the smaller, cache-friendlier one.

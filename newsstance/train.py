@@ -28,7 +28,7 @@ from transformers import AutoTokenizer
 
 from newsstance.atomic import replace_dir, write_text
 from newsstance.config import Config
-from newsstance.corpora import DataSpec, default_data_root, load_spec
+from newsstance.corpora import SPAN_KINDS, DataSpec, default_data_root, load_spec
 from newsstance.encoding import IGNORE, encode_batch, pad, span_tags
 from newsstance.errors import NewsstanceError
 from newsstance.eval.baselines import TfidfBaseline
@@ -40,10 +40,9 @@ from newsstance.model import StanceNetwork, build_network, encoder_dir, save_pre
 from newsstance.weight_average import WeightAverage
 
 log = logging.getLogger(__name__)
-SPAN_SUPERVISED_KINDS = {"polnear", "guideline", "gold"}
-MIN_FREE_BYTES = 300 * 2**20
+MIN_FREE_BYTES = 300 * 2**20  # a checkpoint of MiniLM + AdamW state is ~150 MB
 # Sentences at least this long that a training document shares with a held-out one mark it as a copy.
-MIN_SHARED_SENTENCE = 40  # a checkpoint of MiniLM + AdamW state is ~150 MB
+MIN_SHARED_SENTENCE = 40
 
 
 @dataclass
@@ -100,7 +99,7 @@ def load_corpora(config: Config) -> tuple[list[Corpus], Evaluator]:
             records = random.Random(config.training.seed).sample(records, min(item.max_examples, len(records)))
         if config.training.max_train_examples is not None:
             records = records[: config.training.max_train_examples]
-        corpora.append(Corpus(str(spec), records, item.weight, item.spans and spec.kind in SPAN_SUPERVISED_KINDS,
+        corpora.append(Corpus(str(spec), records, item.weight, item.spans and spec.kind in SPAN_KINDS,
                               item.labels))
         log.info("train corpus %s: %d sentences, weight %.2f", spec, len(records), item.weight)
     dev = load_spec(config.data.dev, root)
@@ -164,10 +163,11 @@ def _loss(network, tensors, weights, config: Config) -> torch.Tensor:
     inputs = {k: tensors[k] for k in ("input_ids", "token_type_ids", "attention_mask", "target_mask")}
     with torch.autocast("cpu", dtype=torch.bfloat16, enabled=config.training.bf16):
         logits, tag_logits = network(**inputs)
-    loss = logits.float().sum() * 0.0  # a batch of span-only corpora has no sentence loss
     if (tensors["labels"] != IGNORE).any():
         loss = torch.nn.functional.cross_entropy(logits.float(), tensors["labels"], weight=weights,
                                                  ignore_index=IGNORE)
+    else:  # a batch drawn only from span-only corpora (labels: false): the span loss below carries it
+        loss = logits.new_zeros((), dtype=torch.float32)
     if tag_logits is not None and (tensors["tags"] != IGNORE).any():
         span_loss = torch.nn.functional.cross_entropy(
             tag_logits.float().flatten(0, 1), tensors["tags"].flatten(), ignore_index=IGNORE)

@@ -1,8 +1,9 @@
 """Exponential moving average of the trainable weights (training.ema_decay).
 
 The averaged weights are what dev evaluation scores and what best/ saves: on a few thousand
-guideline sentences the raw weights jump from one evaluation to the next, and the average of the
-last few hundred steps generalises more steadily (measured in docs/RESULTS.md).
+guideline sentences the raw weights' dev score jumps from one evaluation to the next, and the
+average of the last few hundred steps moves more smoothly (measured in docs/RESULTS.md: smoother,
+not higher, so the default config leaves it off).
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ import torch
 class WeightAverage:
     def __init__(self, network: torch.nn.Module, decay: float):
         self.decay = decay
-        self.names = [n for n, p in network.named_parameters() if p.requires_grad]
-        self._params = [p for p in network.parameters() if p.requires_grad]
+        trainable = [(n, p) for n, p in network.named_parameters() if p.requires_grad]
+        self.names = [n for n, _ in trainable]
+        self._params = [p for _, p in trainable]
         self.averages = [p.detach().clone() for p in self._params]
 
     @torch.no_grad()

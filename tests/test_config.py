@@ -63,3 +63,8 @@ def test_a_corpus_must_teach_labels_or_spans():
 def test_ema_decay_range():
     with pytest.raises(ConfigError, match=r"training.ema_decay must be in \(0, 1\)"):
         Config.from_yaml(CONFIGS[0], ["training.ema_decay=1.0"])
+
+
+def test_a_span_only_corpus_must_carry_spans():
+    with pytest.raises(ConfigError, match=r"newsdiscourse records carry no spans"):
+        Config.from_dict({"data": {"train": [{"spec": "newsdiscourse:x", "labels": False}]}})

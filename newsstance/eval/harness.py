@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from newsstance.atomic import write_text
-from newsstance.corpora import DataSpec, default_data_root, load_spec
+from newsstance.corpora import SPAN_KINDS, DataSpec, default_data_root, load_spec
 from newsstance.eval import metrics
 from newsstance.eval.baselines import CueLexiconBaseline, MajorityBaseline, TfidfBaseline
 from newsstance.eval.evaluator import FULL, SPEECH, Evaluator
@@ -25,7 +25,6 @@ from newsstance.labels import LABELS
 from newsstance.records import Span
 
 log = logging.getLogger(__name__)
-SPAN_KINDS = {"polnear", "gold", "guideline"}
 ERRORS_PER_SET = 50
 
 
