@@ -23,35 +23,10 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
 import torch  # noqa: E402
-from transformers import AutoTokenizer, BertConfig, PreTrainedModel, pipeline  # noqa: E402
-from transformers.modeling_outputs import SequenceClassifierOutput  # noqa: E402
 
 import newsstance  # noqa: E402
-import newsstance.inference  # noqa: E402
+import newsstance.precision  # noqa: E402
 from newsstance.corpora import default_data_root, load_spec  # noqa: E402
-from newsstance.labels import LABELS  # noqa: E402
-
-
-class PipelineWrapper(PreTrainedModel):
-    """The newsstance network behind the interface `pipeline("text-classification")` expects."""
-
-    config_class = BertConfig
-
-    def __init__(self, network):
-        config = BertConfig(**network.encoder.config.to_dict())
-        config.id2label = dict(enumerate(LABELS))
-        config.label2id = {v: k for k, v in config.id2label.items()}
-        super().__init__(config)
-        self.network = network
-
-    def forward(self, input_ids, attention_mask=None, token_type_ids=None, **kwargs):
-        if token_type_ids is None:
-            token_type_ids = torch.zeros_like(input_ids)
-        target = attention_mask.bool().clone()
-        target[:, 0] = False  # [CLS]
-        target[torch.arange(len(input_ids)), attention_mask.sum(1) - 1] = False  # [SEP]
-        logits, _ = self.network(input_ids, token_type_ids, attention_mask, target)
-        return SequenceClassifierOutput(logits=logits)
 
 
 def peak_rss_mb() -> float:
@@ -85,6 +60,11 @@ def measure_newsstance(model_path, precision, data_root, n, threads) -> None:
 
 
 def measure_pipeline(model_path, data_root, n, threads) -> None:
+    # Imported here, not at the top: transformers adds ~150 MB to a process, and newsstance's own
+    # children must not be charged for it (newsstance does not import transformers to predict).
+    from hf_pipeline import PipelineWrapper
+    from transformers import AutoTokenizer, pipeline
+
     torch.set_num_threads(threads)
     texts, _, _ = _sentences(data_root, n)
     fp32 = newsstance.load(model_path, precision="fp32")
@@ -110,7 +90,7 @@ def main() -> None:
     ap.add_argument("--data-root", default=None)
     ap.add_argument("--n", type=int, default=2000)
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--precisions", default="fp32,bf16,int8,onnx,onnx-int8")
+    ap.add_argument("--precisions", default="fp32,bf16,int8,onnx,onnx-int8,openvino,openvino-int8")
     ap.add_argument("--child", choices=["newsstance", "pipeline"], help=argparse.SUPPRESS)
     ap.add_argument("--precision", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -132,7 +112,7 @@ def main() -> None:
               f"peak RSS {results[precision]['rss']:.0f} MB")
     hf = _child("--child", "pipeline", *common)
     print(f"HF pipeline (defaults, fp32): {hf['rate']:8.1f} sentences/s   peak RSS {hf['rss']:.0f} MB")
-    default = newsstance.inference.DEFAULT_PRECISION
+    default = newsstance.precision.DEFAULT_PRECISION
     if default in results:
         print(f"ratio newsstance {default} (default path) / pipeline: {results[default]['rate'] / hf['rate']:.1f}x")
     best = max(results, key=lambda k: results[k]["rate"])

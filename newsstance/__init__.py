@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -29,9 +30,18 @@ DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "default_model"
 def load(path: str | Path | None = None, precision: str | None = None):
     """Load a model directory (a training run's best/), or the shipped default model when None.
 
-    precision: "fp32", "bf16" or "int8"; None picks the default chosen by measurement.
+    precision: one of newsstance.precision.PRECISIONS; None picks the default chosen by measurement,
+    and falls back to PyTorch bf16 (with a warning) where that default's backend cannot run.
     """
-    from newsstance.inference import DEFAULT_PRECISION, StanceModel
+    from newsstance.errors import BackendError
+    from newsstance.inference import StanceModel
+    from newsstance.precision import DEFAULT_PRECISION, FALLBACK_PRECISION
 
-    return StanceModel.from_pretrained(DEFAULT_MODEL_DIR if path in (None, "default") else Path(path),
-                                       precision=precision or DEFAULT_PRECISION)
+    directory = DEFAULT_MODEL_DIR if path in (None, "default") else Path(path)
+    if precision is not None:
+        return StanceModel.from_pretrained(directory, precision=precision)
+    try:
+        return StanceModel.from_pretrained(directory, precision=DEFAULT_PRECISION)
+    except BackendError as e:
+        logging.getLogger(__name__).warning("%s; using precision %r instead", e, FALLBACK_PRECISION)
+        return StanceModel.from_pretrained(directory, precision=FALLBACK_PRECISION)

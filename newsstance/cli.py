@@ -11,6 +11,7 @@ from pathlib import Path
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
 from newsstance.errors import NewsstanceError  # noqa: E402
+from newsstance.precision import PRECISIONS  # noqa: E402
 
 log = logging.getLogger("newsstance")
 
@@ -69,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", default="default", help="model directory, or 'default' for the shipped model")
     p.add_argument("--jsonl", action="store_true", help="input is JSONL with a 'text' field (and optional prev/next)")
     p.add_argument("--format", choices=["jsonl", "table"], default="jsonl")
-    p.add_argument("--precision", choices=["fp32", "bf16", "int8", "onnx", "onnx-int8"], default=None,
+    p.add_argument("--precision", choices=PRECISIONS, default=None,
                    help="numeric path (default: the measured fastest that keeps accuracy)")
     p.set_defaults(func=_predict)
 
@@ -83,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--baseline-config", type=Path, default=Path("configs/default.yaml"),
                    help="config whose training corpora train the TF-IDF baseline")
     p.add_argument("--compare", metavar="OTHER_MODEL", help="paired comparison against another model")
-    p.add_argument("--precision", choices=["fp32", "bf16", "int8", "onnx", "onnx-int8"], default=None)
+    p.add_argument("--precision", choices=PRECISIONS, default=None)
     p.set_defaults(func=_eval)
 
     data = sub.add_parser("data", help="data utilities")

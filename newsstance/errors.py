@@ -25,3 +25,7 @@ class ConfigError(NewsstanceError):
 
 class ModelLoadError(NewsstanceError):
     """A model directory that is missing, incomplete or corrupt."""
+
+
+class BackendError(NewsstanceError):
+    """A numeric path (precision) that this machine or installation cannot run."""

@@ -11,7 +11,6 @@ import logging
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 import torch
@@ -20,17 +19,12 @@ from newsstance.config import Config
 from newsstance.encoding import Encoded, decode_span, encode_batch, pad
 from newsstance.labels import LABELS
 from newsstance.model import StanceNetwork, load_pretrained
+from newsstance.precision import PRECISIONS, Precision
 from newsstance.records import Span
 from newsstance.segment import neighbours, split_sentences
 from newsstance.text_input import InputError, clean_text
 
 log = logging.getLogger(__name__)
-Precision = Literal["fp32", "bf16", "int8", "onnx", "onnx-int8"]
-# bf16: ~1.7x fp32, within 0.5 points of fp32's dev macro-F1, and batch-independent results. The int8
-# paths are faster but quantize activations per batch, so a sentence's scores depend on the sentences
-# batched with it (34 of 2,000 PolNeAR dev labels change between one batch and article-sized batches
-# with ONNX int8; docs/RESULTS.md).
-DEFAULT_PRECISION: Precision = "bf16"
 # Batches are capped by tokens, not sentences (2,048 tokens, at most 64 sentences): 350-410 sentences/s
 # in bf16 on 2 cores for batch sizes of 1,024-4,096 tokens, so the smaller, cache-friendlier one.
 TOKENS_PER_BATCH = 2048
@@ -55,8 +49,11 @@ class StanceModel:
 
     def __init__(self, network: StanceNetwork, tokenizer, config: Config, precision: Precision = "fp32",
                  path: Path | None = None):
+        """`self.network` is the PyTorch module on the PyTorch paths, None on the ONNX and OpenVINO ones."""
         self.network, self.tokenizer, self.config, self.path = network.eval(), tokenizer, config, path
         self.labels: tuple[str, ...] = LABELS
+        if precision not in PRECISIONS:
+            raise InputError(f"precision {precision!r}: expected one of {', '.join(PRECISIONS)}")
         self.precision = precision
         if precision == "int8":
             self.network = torch.ao.quantization.quantize_dynamic(self.network, {torch.nn.Linear}, dtype=torch.qint8)
@@ -69,6 +66,13 @@ class StanceModel:
 
             session = build_session(self.network, precision == "onnx-int8", torch.get_num_threads())
             self._forward = lambda **batch: run_session(session, batch)
+        elif precision in ("openvino", "openvino-int8"):
+            from newsstance.openvino_backend import OpenVinoForward
+
+            self._forward = OpenVinoForward(self.network, precision == "openvino-int8", torch.get_num_threads())
+        if self._forward is not self.network:
+            # The backend holds its own compiled copy; the PyTorch one would only keep ~90 MB resident.
+            self.network = None
         self._lock = threading.Lock()
 
     @classmethod

@@ -54,14 +54,14 @@ def _export(network: torch.nn.Module, path: Path) -> None:
 def build_session(network: torch.nn.Module, quantize: bool, threads: int):
     import onnxruntime as ort
 
-    target = _exported(network, quantize)
+    target = exported_onnx(network, quantize)
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
     return ort.InferenceSession(str(target), options, providers=["CPUExecutionProvider"])
 
 
-def _exported(network: torch.nn.Module, quantize: bool) -> Path:
+def exported_onnx(network: torch.nn.Module, quantize: bool) -> Path:
     """The cached export, written on first use; in a per-process temp folder if the cache is read-only."""
     name = f"{_fingerprint(network, quantize)}.onnx"
     target = cache_dir() / name
