@@ -18,8 +18,8 @@ from newsstance.onnx_backend import INPUTS, exported_onnx
 
 # Input channels per scale, for the int8 weights and for the activations quantized at run time. On the
 # 2,000 PolNeAR dev sentences of the benchmark, against fp32: per-output-channel weights with groups of
-# 128 activations changed 12 labels, groups of 64 for both 7 (dev macro-F1 0.853, as bf16), groups of 32
-# 2 but no faster than bf16 (work/s4 probes summarised in docs/RESULTS.md).
+# 128 activations changed 12 labels (dev macro-F1 0.58 points below fp32), groups of 64 for both 7 (dev
+# 0.853, as bf16), groups of 32 2 but barely faster than bf16 (one-off probes; table in docs/RESULTS.md).
 INT8_GROUP = 64
 
 

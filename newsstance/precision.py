@@ -9,7 +9,7 @@ from typing import Literal
 
 Precision = Literal["fp32", "bf16", "int8", "onnx", "onnx-int8", "openvino", "openvino-int8"]
 PRECISIONS: tuple[str, ...] = Precision.__args__
-# openvino-int8: on the 2-core development machine ~1.5x PyTorch bf16 (which is ~1.7x fp32), dev
+# openvino-int8: on the 2-core development machine 1.3-1.5x PyTorch bf16 (which is ~1.7x fp32), dev
 # macro-F1 0.3 points below fp32 (as bf16), and batch-independent results, because activations are
 # quantized per token. PyTorch's and ONNX Runtime's dynamic int8 quantize per batch instead, so a
 # sentence's scores depend on the sentences batched with it (34 of 2,000 PolNeAR dev labels change
