@@ -20,6 +20,10 @@ TAGS: tuple[str, ...] = ("O", "B-source", "I-source", "B-cue", "I-cue")
 IGNORE = -100
 # A token belongs to a span when P(B) + P(I) exceeds this; chosen on PolNeAR dev (docs/RESULTS.md).
 SPAN_THRESHOLD = 0.3
+# Punctuation that separates words rather than belonging to them, trimmed from a decoded span's edges.
+# Closing brackets and full stops stay: "(D-N.Y.)" and "Mr." end in them.
+_TRAILING_SEPARATORS = frozenset(",;:-\u2013\u2014([")
+_LEADING_SEPARATORS = frozenset(",;:-\u2013\u2014)]")
 
 
 @dataclass
@@ -103,7 +107,9 @@ def decode_span(e: Encoded, tag_probs: torch.Tensor, name: str, text: str | None
     tag_probs: (width, len(TAGS)) softmax over tags. A token is inside when P(B) + P(I) exceeds
     `threshold`; runs are maximal sequences of inside tokens (a B predicted mid-name, as in "Donald
     | Trump", does not split the run) and the run with the highest mean inside probability wins.
-    With `text`, the span is widened to whole words, so a run ending on a wordpiece keeps its word.
+    With `text`, the span is widened to whole words, so a run ending on a wordpiece keeps its word,
+    and separators at its edges are dropped: the guideline's spans are "the exact words", and a
+    comma or an opening bracket after "Luis Rubio" is not one of them.
     """
     b, i = TAGS.index("B-" + name), TAGS.index("I-" + name)
     inside = (tag_probs[:, b] + tag_probs[:, i]).tolist()
@@ -124,8 +130,15 @@ def decode_span(e: Encoded, tag_probs: torch.Tensor, name: str, text: str | None
         return None
     start, end = best
     if text is not None:
-        while start > 0 and text[start - 1].isalnum():
+        # Widen only a run that starts or ends mid-word: "," after "Rubio" does not pull "Rubio" in.
+        while 0 < start < len(text) and text[start].isalnum() and text[start - 1].isalnum():
             start -= 1
-        while end < len(text) and text[end].isalnum():
+        while 0 < end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
             end += 1
+        while end > start and (text[end - 1].isspace() or text[end - 1] in _TRAILING_SEPARATORS):
+            end -= 1
+        while start < end and (text[start].isspace() or text[start] in _LEADING_SEPARATORS):
+            start += 1
+        if end <= start:
+            return None
     return Span(start, end)

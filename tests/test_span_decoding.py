@@ -46,6 +46,25 @@ def test_the_most_confident_run_wins_and_weak_tokens_are_outside():
     assert decode_span(ENC, _probs({1: {"B-source": 0.2}}), "source", TEXT) is None
 
 
+def test_separators_at_a_span_edge_are_not_part_of_it():
+    text = "Luis Rubio, an analyst, said no."
+    # Wordpieces: [CLS] Luis Rubio , an analyst , said no . [SEP]; the run takes in the comma after the name.
+    offsets = [(0, 0), (0, 4), (5, 10), (10, 11), (12, 14), (15, 22), (22, 23), (24, 28), (29, 31), (31, 32), (0, 0)]
+    enc = Encoded(input_ids=list(range(11)), token_type_ids=[0] * 11, offsets=offsets, n_target=9)
+    probs = torch.zeros(len(offsets), len(TAGS))
+    probs[:, 0] = 1.0
+    for pos, tag in ((1, "B-source"), (2, "I-source"), (3, "I-source")):
+        probs[pos, 0], probs[pos, TAGS.index(tag)] = 0.1, 0.9
+    assert decode_span(enc, probs, "source", text).text_in(text) == "Luis Rubio"
+    probs[:, 0], probs[:, 1:] = 1.0, 0.0
+    for pos, tag in ((3, "B-source"), (4, "I-source"), (5, "I-source")):  # ", an analyst"
+        probs[pos, 0], probs[pos, TAGS.index(tag)] = 0.1, 0.9
+    assert decode_span(enc, probs, "source", text).text_in(text) == "an analyst"
+    probs[:, 0], probs[:, 1:] = 1.0, 0.0
+    probs[3, 0], probs[3, TAGS.index("B-source")] = 0.1, 0.9  # the comma alone: no words, no span
+    assert decode_span(enc, probs, "source", text) is None
+
+
 def test_a_model_cut_to_fewer_layers_saves_and_reloads_at_that_depth(data_root, tmp_path):
     run = fit(tiny_config(data_root, tmp_path / "run", "model.layers=1", "model.trainable_layers=1",
                           "training.max_steps=2", "training.eval_every=2"))
