@@ -13,10 +13,29 @@ def write_text(path: Path, text: str) -> None:
     tmp.replace(path)
 
 
+def _old_copy(directory: Path) -> Path:
+    return directory.with_name(directory.name + ".old")
+
+
+def recover_dir(directory: Path) -> None:
+    """Finish a swap that a crash cut between its two renames: put the old copy back in place.
+
+    Readers call this first, so an interrupted checkpoint write costs the newest checkpoint, never
+    the run. Where the folder cannot be written (a read-only install), the reader reports as usual.
+    """
+    old = _old_copy(directory)
+    if not directory.exists() and old.is_dir():
+        try:
+            old.rename(directory)
+        except OSError:
+            pass
+
+
 def replace_dir(tmp: Path, directory: Path) -> None:
     """Swap a fully written temp directory into place; the old copy is removed only afterwards."""
+    recover_dir(directory)
     if directory.exists():
-        old = directory.with_name(directory.name + ".old")
+        old = _old_copy(directory)
         if old.exists():
             shutil.rmtree(old)
         directory.rename(old)

@@ -22,7 +22,7 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 from torch import nn
 
-from newsstance.atomic import replace_dir
+from newsstance.atomic import recover_dir, replace_dir
 from newsstance.config import Config
 from newsstance.encoder import EncoderConfig, MiniBert
 from newsstance.encoding import TAGS
@@ -160,6 +160,7 @@ def save_pretrained(net: StanceNetwork, tokenizer: Any, config: Config, director
 
 def read_meta(directory: Path) -> dict[str, Any]:
     directory = Path(directory)
+    recover_dir(directory)
     if not directory.is_dir():
         raise ModelLoadError(f"{directory}: no such model directory")
     try:

@@ -26,7 +26,7 @@ from safetensors.torch import load_file, save_file
 from tqdm import tqdm
 from transformers import AutoTokenizer
 
-from newsstance.atomic import replace_dir, write_text
+from newsstance.atomic import recover_dir, replace_dir, write_text
 from newsstance.config import Config
 from newsstance.corpora import SPAN_KINDS, DataSpec, default_data_root, load_spec
 from newsstance.encoding import IGNORE, encode_batch, pad, span_tags
@@ -204,6 +204,7 @@ def save_checkpoint(run_dir: Path, network, optimizer, step: int, state: dict,
 
 def load_checkpoint(run_dir: Path, network, optimizer, average: WeightAverage | None = None) -> dict:
     ckpt = run_dir / "checkpoint"
+    recover_dir(ckpt)
     try:
         tensors = load_file(str(ckpt / "state.safetensors"))
         meta = json.loads((ckpt / "state.json").read_text(encoding="utf-8"))
