@@ -65,8 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", action="store_true", help="continue from the run's last checkpoint")
     p.set_defaults(func=_train)
 
-    p = sub.add_parser("predict", help="label the sentences of an article (or JSONL of sentences)")
-    p.add_argument("input", help="a text/HTML file, or - for standard input")
+    p = sub.add_parser("predict", help="label the sentences of articles (or JSONL files of sentences)")
+    p.add_argument("inputs", nargs="+", metavar="FILE",
+                   help="text/HTML files, or - for standard input; with several, each JSONL row names its file")
     p.add_argument("--model", default="default", help="model directory, or 'default' for the shipped model")
     p.add_argument("--jsonl", action="store_true", help="input is JSONL with a 'text' field (and optional prev/next)")
     p.add_argument("--format", choices=["jsonl", "table"], default="jsonl")

@@ -8,6 +8,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+from newsstance.errors import NewsstanceError
 from newsstance.readers.jsonl import parse_objects, read_objects, require_str
 from newsstance.text_input import InputError, decode_text, read_text_file
 
@@ -37,23 +38,48 @@ def _sentences_from_jsonl(source: str) -> tuple[list[str], list[str], list[str]]
     return texts, before, after
 
 
+def _label(model, source: str, jsonl: bool) -> list[dict]:
+    """One input's results: an article is segmented, JSONL sentences are taken as they are."""
+    if jsonl:
+        texts, before, after = _sentences_from_jsonl(source)
+        return [{"text": t, **r} for t, r in zip(texts, model.spans(texts, before, after), strict=True)]
+    text = _read_input(source)
+    if not text.strip():
+        raise InputError(f"{source}: the input holds no text")
+    return model.analyze(text)
+
+
 def run_predict(args) -> None:
+    """Label every input with one loaded model. With several inputs, each JSONL row names its `file`,
+    and an unreadable input is reported and skipped rather than losing the others' output; the exit
+    status is still 2 if any failed."""
     import newsstance
 
+    if args.inputs.count("-") > 1:
+        raise InputError("standard input ('-') can be read only once")
     model = newsstance.load(None if args.model == "default" else args.model, precision=args.precision)
-    if args.jsonl:
-        texts, before, after = _sentences_from_jsonl(args.input)
-        results = [{"text": t, **r} for t, r in zip(texts, model.spans(texts, before, after), strict=True)]
-    else:
-        text = _read_input(args.input)
-        if not text.strip():
-            raise InputError(f"{args.input}: the input holds no text")
-        results = model.analyze(text)
-    if args.format == "table":
-        _print_table(results, colour=sys.stdout.isatty())
-    else:
-        for r in results:
-            sys.stdout.write(json.dumps(r, ensure_ascii=False) + "\n")
+    several = len(args.inputs) > 1
+    failed = 0
+    for source in args.inputs:
+        try:
+            results = _label(model, source, args.jsonl)
+        except NewsstanceError as e:
+            if not several:
+                raise
+            print(f"newsstance: error: {e}", file=sys.stderr)
+            failed += 1
+            continue
+        name = STDIN if source == "-" else source
+        if args.format == "table":
+            if several:
+                print(f"== {name}")
+            _print_table(results, colour=sys.stdout.isatty())
+        else:
+            for r in results:
+                sys.stdout.write(json.dumps({"file": name, **r} if several else r, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+    if failed:
+        raise InputError(f"{failed} of {len(args.inputs)} inputs could not be labelled (named above)")
 
 
 def _print_table(results: list[dict], colour: bool) -> None:

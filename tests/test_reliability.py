@@ -85,6 +85,20 @@ def test_empty_input_and_missing_file_are_clear(tmp_path, trained):
     assert out.returncode == 2 and "missing.txt: cannot read" in out.stderr.decode()
 
 
+def test_several_articles_in_one_call_and_a_bad_one_does_not_lose_the_rest(tmp_path, trained):
+    first, bad, second = tmp_path / "a.txt", tmp_path / "bad.txt", tmp_path / "b.txt"
+    first.write_text("Iran denies selling drones. The ministry said so.", encoding="utf-8")
+    bad.write_bytes(b"\xff\xfe broken")
+    second.write_text("Crimea was annexed in 2014.", encoding="utf-8")
+    out = run_cli("predict", str(first), str(bad), str(second), "--model", str(trained.run_dir / "best"))
+    rows = [json.loads(line) for line in out.stdout.decode().splitlines()]
+    assert [(r["file"], r["text"]) for r in rows] == [
+        (str(first), "Iran denies selling drones."), (str(first), "The ministry said so."),
+        (str(second), "Crimea was annexed in 2014.")]
+    err = out.stderr.decode()
+    assert out.returncode == 2 and "bad.txt: not UTF-8" in err and "1 of 3 inputs" in err and "Traceback" not in err
+
+
 def test_malformed_jsonl_input_names_line(tmp_path, trained):
     bad = tmp_path / "s.jsonl"
     bad.write_text('{"text": "Fine."}\n{"txt": "typo"}\n')
