@@ -35,13 +35,16 @@ def load(path: str | Path | None = None, precision: str | None = None):
     """
     from newsstance.errors import BackendError
     from newsstance.inference import StanceModel
+    from newsstance.model import load_pretrained
     from newsstance.precision import DEFAULT_PRECISION, FALLBACK_PRECISION
 
     directory = DEFAULT_MODEL_DIR if path in (None, "default") else Path(path)
     if precision is not None:
         return StanceModel.from_pretrained(directory, precision=precision)
+    # Read once: a backend that fails to start leaves the PyTorch network as it was, for the fallback.
+    network, tokenizer, config = load_pretrained(directory)
     try:
-        return StanceModel.from_pretrained(directory, precision=DEFAULT_PRECISION)
+        return StanceModel(network, tokenizer, config, DEFAULT_PRECISION, directory)
     except BackendError as e:
         logging.getLogger(__name__).warning("%s; using precision %r instead", e, FALLBACK_PRECISION)
-        return StanceModel.from_pretrained(directory, precision=FALLBACK_PRECISION)
+        return StanceModel(network, tokenizer, config, FALLBACK_PRECISION, directory)
