@@ -17,7 +17,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 import newsstance  # noqa: E402
-from newsstance.corpora import default_data_root, load_spec  # noqa: E402
+from newsstance.data.corpora import default_data_root, load_spec  # noqa: E402
 
 
 def _in_calls(model, texts: list[str], size: int) -> np.ndarray:

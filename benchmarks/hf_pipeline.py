@@ -10,7 +10,7 @@ import torch
 from transformers import BertConfig, PreTrainedModel
 from transformers.modeling_outputs import SequenceClassifierOutput
 
-from newsstance.labels import LABELS
+from newsstance.data.labels import LABELS
 
 
 class PipelineWrapper(PreTrainedModel):

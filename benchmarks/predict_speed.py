@@ -25,8 +25,8 @@ os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 import torch  # noqa: E402
 
 import newsstance  # noqa: E402
-import newsstance.precision  # noqa: E402
-from newsstance.corpora import default_data_root, load_spec  # noqa: E402
+import newsstance.model.precision  # noqa: E402
+from newsstance.data.corpora import default_data_root, load_spec  # noqa: E402
 
 
 def peak_rss_mb() -> float:
@@ -112,7 +112,7 @@ def main() -> None:
               f"peak RSS {results[precision]['rss']:.0f} MB")
     hf = _child("--child", "pipeline", *common)
     print(f"HF pipeline (defaults, fp32): {hf['rate']:8.1f} sentences/s   peak RSS {hf['rss']:.0f} MB")
-    default = newsstance.precision.DEFAULT_PRECISION
+    default = newsstance.model.precision.DEFAULT_PRECISION
     if default in results:
         print(f"ratio newsstance {default} (default path) / pipeline: {results[default]['rate'] / hf['rate']:.1f}x")
     best = max(results, key=lambda k: results[k]["rate"])

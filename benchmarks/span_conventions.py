@@ -19,9 +19,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 import torch  # noqa: E402
 
 import newsstance  # noqa: E402
-from newsstance.corpora import default_data_root, load_spec  # noqa: E402
+from newsstance.data.corpora import default_data_root, load_spec  # noqa: E402
+from newsstance.data.records import Span  # noqa: E402
 from newsstance.eval.span_metrics import span_scores  # noqa: E402
-from newsstance.records import Span  # noqa: E402
 
 
 def _shared_sentences(root) -> list[tuple]:

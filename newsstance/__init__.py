@@ -19,7 +19,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 # its first kernel, so a user's own setting (or earlier torch work in the process) takes precedence.
 os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "16")
 
-from newsstance.labels import LABELS  # noqa: E402
+from newsstance.data.labels import LABELS  # noqa: E402
 
 __all__ = ["LABELS", "DEFAULT_MODEL_DIR", "load"]
 __version__ = "0.1.0"
@@ -30,13 +30,13 @@ DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "default_model"
 def load(path: str | Path | None = None, precision: str | None = None):
     """Load a model directory (a training run's best/), or the shipped default model when None.
 
-    precision: one of newsstance.precision.PRECISIONS; None picks the default chosen by measurement,
+    precision: one of newsstance.model.precision.PRECISIONS; None picks the default chosen by measurement,
     and falls back to PyTorch bf16 (with a warning) where that default's backend cannot run.
     """
     from newsstance.errors import BackendError
-    from newsstance.inference import StanceModel
-    from newsstance.model import load_pretrained
-    from newsstance.precision import DEFAULT_PRECISION, FALLBACK_PRECISION
+    from newsstance.model.network import load_pretrained
+    from newsstance.model.precision import DEFAULT_PRECISION, FALLBACK_PRECISION
+    from newsstance.model.stance_model import StanceModel
 
     directory = DEFAULT_MODEL_DIR if path in (None, "default") else Path(path)
     if precision is not None:

@@ -11,14 +11,14 @@ from pathlib import Path
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
 from newsstance.errors import NewsstanceError  # noqa: E402
-from newsstance.precision import PRECISIONS  # noqa: E402
+from newsstance.model.precision import PRECISIONS  # noqa: E402
 
 log = logging.getLogger("newsstance")
 
 
 def _train(args: argparse.Namespace) -> None:
     from newsstance.config import Config
-    from newsstance.train import fit
+    from newsstance.train.loop import fit
 
     config = Config.from_yaml(args.config, args.set or [])
     result = fit(config, resume=args.resume)
@@ -35,8 +35,8 @@ def _train(args: argparse.Namespace) -> None:
 
 
 def _stats(args: argparse.Namespace) -> None:
-    from newsstance.corpora import default_data_root
-    from newsstance.stats import STANDARD_SPECS, format_table, label_counts
+    from newsstance.data.corpora import default_data_root
+    from newsstance.data.stats import STANDARD_SPECS, format_table, label_counts
 
     root = Path(args.data_root) if args.data_root else default_data_root()
     print(format_table(label_counts(tuple(args.spec) if args.spec else STANDARD_SPECS, root)))

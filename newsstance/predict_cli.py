@@ -8,9 +8,9 @@ import sys
 import textwrap
 from pathlib import Path
 
+from newsstance.data.readers.jsonl import parse_objects, read_objects, require_str
+from newsstance.data.text_input import InputError, decode_text, read_text_file
 from newsstance.errors import NewsstanceError
-from newsstance.readers.jsonl import parse_objects, read_objects, require_str
-from newsstance.text_input import InputError, decode_text, read_text_file
 
 COLOURS = {"claim": "\033[37m", "denial": "\033[1;31m", "attribution": "\033[1;36m"}
 RESET = "\033[0m"

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from sklearn.metrics import cohen_kappa_score, confusion_matrix
 
-from newsstance.labels import ALL_LABELS
-from newsstance.readers.standoff import SHIPPED_DIR, read_standoff
+from newsstance.data.labels import ALL_LABELS
+from newsstance.data.readers.standoff import SHIPPED_DIR, read_standoff
 
 
 def main() -> None:

@@ -16,9 +16,9 @@ import json
 import random
 from pathlib import Path
 
-from newsstance.cues import mentions_rejection
-from newsstance.readers import fnc1, newsdiscourse, polnear
-from newsstance.segment import split_sentences
+from newsstance.data.cues import mentions_rejection
+from newsstance.data.readers import fnc1, newsdiscourse, polnear
+from newsstance.data.segment import split_sentences
 
 MAX_SENTENCES_PER_DOC = 30  # long articles are cut so the set spans more outlets and topics
 TARGETS = {"fnc1": 2050, "polnear": 600, "newsdiscourse": 600}

@@ -12,8 +12,8 @@ import json
 from pathlib import Path
 
 from newsstance.atomic import write_text
-from newsstance.labels import ALL_LABELS
-from newsstance.readers.standoff import SHIPPED_DIR
+from newsstance.data.labels import ALL_LABELS
+from newsstance.data.readers.standoff import SHIPPED_DIR
 
 WORK = Path("work/annotation")
 
@@ -69,7 +69,7 @@ def convert(out_file: Path, pass_name: str, index: dict, texts: dict) -> list[di
 
 
 def load_texts(data_root: Path, index: dict) -> dict[str, str]:
-    from newsstance.readers import fnc1, newsdiscourse, polnear
+    from newsstance.data.readers import fnc1, newsdiscourse, polnear
 
     texts = fnc1.read_documents(data_root / "fnc1/train_bodies.csv")
     texts |= polnear.read_documents(data_root / "polnear/train")

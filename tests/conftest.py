@@ -134,7 +134,7 @@ def tiny_config(data_root: Path, out: Path, *overrides: str):
 @pytest.fixture(scope="session")
 def trained(data_root, tmp_path_factory):
     """A tiny random BERT trained for six steps on the fixture data (a few seconds)."""
-    from newsstance.train import fit
+    from newsstance.train.loop import fit
 
     return fit(tiny_config(data_root, tmp_path_factory.mktemp("run")))
 

@@ -4,7 +4,7 @@ import torch
 from conftest import FIXTURES
 from transformers import BertConfig, BertModel
 
-from newsstance.encoder import EncoderConfig, MiniBert
+from newsstance.model.encoder import EncoderConfig, MiniBert
 
 
 def test_minibert_matches_transformers_bert():

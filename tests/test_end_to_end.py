@@ -8,9 +8,9 @@ import pytest
 from conftest import tiny_config
 
 import newsstance
-from newsstance.corpora import load_spec
+from newsstance.data.corpora import load_spec
 from newsstance.eval.evaluator import Evaluator
-from newsstance.train import fit
+from newsstance.train.loop import fit
 
 
 def test_training_writes_a_complete_run_directory(trained):
@@ -102,8 +102,8 @@ def test_resume_refuses_a_checkpoint_without_averages_when_ema_is_switched_on(da
 
 def test_a_span_only_corpus_teaches_no_labels(data_root, tmp_path):
     """PolNeAR with `labels: false`: its labels leave the class weights and the TF-IDF baseline."""
-    from newsstance.mixture import MixtureSampler
-    from newsstance.train import _batch_tensors, build, load_corpora
+    from newsstance.data.mixture import MixtureSampler
+    from newsstance.train.loop import _batch_tensors, build, load_corpora
 
     config = tiny_config(data_root, tmp_path / "run", "training.baseline=false",
                          'data.train=[{spec: "guideline:guideline"}, {spec: "polnear:polnear/train", labels: false}]')
@@ -120,7 +120,7 @@ def test_a_span_only_corpus_teaches_no_labels(data_root, tmp_path):
 
 def test_copies_of_held_out_articles_are_left_out_of_training(data_root, tmp_path):
     """A training document sharing a sentence with a dev article (FNC-1 repeats bodies under new ids)."""
-    from newsstance.train import load_corpora
+    from newsstance.train.loop import load_corpora
 
     config = tiny_config(data_root, tmp_path / "run")
     corpora, _ = load_corpora(config)

@@ -1,10 +1,10 @@
 import numpy as np
 import pytest
 
+from newsstance.data.records import SentenceRecord, Span
 from newsstance.eval import metrics
 from newsstance.eval.evaluator import SPEECH, Evaluator
 from newsstance.eval.span_metrics import span_scores
-from newsstance.records import SentenceRecord, Span
 
 GOLD = np.array([0, 0, 1, 1, 2, 2])
 PRED = np.array([0, 1, 1, 1, 2, 0])

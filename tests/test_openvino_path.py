@@ -39,8 +39,8 @@ def test_int8_compression_covers_every_encoder_layer(trained):
     import openvino
     import torch
 
-    from newsstance.onnx_backend import exported_onnx
-    from newsstance.openvino_backend import compress_weights
+    from newsstance.model.onnx_backend import exported_onnx
+    from newsstance.model.openvino_backend import compress_weights
 
     model = newsstance.load(trained.run_dir / "best", precision="fp32")
     encoder_linear = [m for m in model.network.encoder.modules() if isinstance(m, torch.nn.Linear)]

@@ -4,14 +4,14 @@ import shutil
 
 import pytest
 
-from newsstance.corpora import load_spec
+from newsstance.data.corpora import load_spec
+from newsstance.data.readers.brat import parse_ann
+from newsstance.data.readers.gold import read_gold
+from newsstance.data.readers.plaintext import read_article
+from newsstance.data.readers.projection import project_span
+from newsstance.data.readers.standoff import read_standoff
+from newsstance.data.records import Span
 from newsstance.errors import DataFormatError
-from newsstance.readers.brat import parse_ann
-from newsstance.readers.gold import read_gold
-from newsstance.readers.plaintext import read_article
-from newsstance.readers.projection import project_span
-from newsstance.readers.standoff import read_standoff
-from newsstance.records import Span
 
 
 def by_text(records):

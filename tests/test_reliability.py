@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 import newsstance
 from newsstance.errors import ModelLoadError, NewsstanceError
-from newsstance.train import fit
+from newsstance.train.loop import fit
 
 REPO = Path(__file__).parent.parent
 CLI = [sys.executable, "-m", "newsstance.cli"]

@@ -1,4 +1,4 @@
-from newsstance.segment import split_sentences
+from newsstance.data.segment import split_sentences
 
 
 def texts(article: str) -> list[str]:

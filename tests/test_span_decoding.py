@@ -5,10 +5,10 @@ import torch
 from conftest import tiny_config
 
 import newsstance
-from newsstance.encoding import TAGS, Encoded, decode_span
 from newsstance.errors import ConfigError
-from newsstance.model import build_network
-from newsstance.train import fit
+from newsstance.model.encoding import TAGS, Encoded, decode_span
+from newsstance.model.network import build_network
+from newsstance.train.loop import fit
 
 TEXT = "Donald Trump denied it."
 # Wordpieces: [CLS] Donald Trump den ##ied it . [SEP]

@@ -2,7 +2,7 @@
 
 import torch
 
-from newsstance.weight_average import WeightAverage
+from newsstance.train.weight_average import WeightAverage
 
 
 def _net():

@@ -1,1 +1,2 @@
-"""Scoring models against hand-annotated news data: metrics, the evaluator, baselines, reports."""
+"""The eval wing: metrics with intervals, the Evaluator (used by training too), baselines, reports.
+May import: data, model, config; never train or the CLI."""

@@ -14,10 +14,10 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 
-from newsstance.cues import mentions_rejection, mentions_reporting
-from newsstance.labels import LABELS
-from newsstance.mixture import Corpus
-from newsstance.records import SentenceRecord
+from newsstance.data.cues import mentions_rejection, mentions_reporting
+from newsstance.data.labels import LABELS
+from newsstance.data.mixture import Corpus
+from newsstance.data.records import SentenceRecord
 
 
 def _one_hot(indices: Sequence[int]) -> np.ndarray:

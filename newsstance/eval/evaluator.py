@@ -13,9 +13,9 @@ from typing import Protocol
 
 import numpy as np
 
+from newsstance.data.labels import LABELS, SKIP
+from newsstance.data.records import SentenceRecord
 from newsstance.eval import metrics
-from newsstance.labels import LABELS, SKIP
-from newsstance.records import SentenceRecord
 
 
 class ProbabilisticModel(Protocol):

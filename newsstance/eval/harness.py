@@ -14,15 +14,15 @@ from pathlib import Path
 import numpy as np
 
 from newsstance.atomic import write_text
-from newsstance.corpora import SPAN_KINDS, DataSpec, default_data_root, load_spec
+from newsstance.data.corpora import SPAN_KINDS, DataSpec, default_data_root, load_spec
+from newsstance.data.labels import LABELS
+from newsstance.data.records import Span
 from newsstance.eval import metrics
 from newsstance.eval.baselines import CueLexiconBaseline, MajorityBaseline, TfidfBaseline
 from newsstance.eval.evaluator import FULL, SPEECH, Evaluator
 from newsstance.eval.plots import plot_confusion, plot_reliability
 from newsstance.eval.report import write_markdown
 from newsstance.eval.span_metrics import span_scores
-from newsstance.labels import LABELS
-from newsstance.records import Span
 
 log = logging.getLogger(__name__)
 ERRORS_PER_SET = 50
@@ -41,11 +41,11 @@ def _load_model(path: str, precision: str | None):
 def _baselines(config_path: Path, data_root: Path) -> list:
     """Majority and TF-IDF fitted on the training corpora of `config_path`, plus the cue rules."""
     from newsstance.config import Config
-    from newsstance.train import load_corpora
+    from newsstance.data.training_data import load_training_data
 
     config = Config.from_yaml(config_path)
     config.data.root = str(data_root)
-    corpora, _ = load_corpora(config)
+    corpora, _ = load_training_data(config.data, config.training.seed)
     records = [r for c in corpora if c.labels_supervised for r in c.records]
     return [MajorityBaseline(records), CueLexiconBaseline(), TfidfBaseline.from_mixture(corpora, config.training.seed)]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from newsstance.records import Span
+from newsstance.data.records import Span
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 

@@ -14,12 +14,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsstance.cues import is_denial_cue
+from newsstance.data.cues import is_denial_cue
+from newsstance.data.readers.brat import BratDocument, parse_ann
+from newsstance.data.readers.projection import coverage, project_span
+from newsstance.data.records import SentenceRecord, Span
+from newsstance.data.segment import neighbours, split_sentences
 from newsstance.errors import DataFormatError
-from newsstance.readers.brat import BratDocument, parse_ann
-from newsstance.readers.projection import coverage, project_span
-from newsstance.records import SentenceRecord, Span
-from newsstance.segment import neighbours, split_sentences
 
 CONTENT_MAJORITY = 0.5
 

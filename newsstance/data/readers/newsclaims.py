@@ -10,8 +10,8 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+from newsstance.data.records import SentenceRecord, Span
 from newsstance.errors import DataFormatError
-from newsstance.records import SentenceRecord, Span
 
 
 def convert(item: dict) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from newsstance.labels import ALL_LABELS
+from newsstance.data.labels import ALL_LABELS
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from newsstance.data.labels import ALL_LABELS
+from newsstance.data.readers.jsonl import read_objects, require_str
+from newsstance.data.records import SentenceRecord, Span
 from newsstance.errors import DataFormatError
-from newsstance.labels import ALL_LABELS
-from newsstance.readers.jsonl import read_objects, require_str
-from newsstance.records import SentenceRecord, Span
 
 
 def _span(path: Path, number: int, text: str, value: str, field: str) -> Span | None:

@@ -15,11 +15,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsstance.cues import mentions_rejection
+from newsstance.data.cues import mentions_rejection
+from newsstance.data.readers.brat import parse_ann
+from newsstance.data.records import SentenceRecord
+from newsstance.data.segment import neighbours
 from newsstance.errors import DataFormatError
-from newsstance.readers.brat import parse_ann
-from newsstance.records import SentenceRecord
-from newsstance.segment import neighbours
 
 _SENTENCE_LINE = re.compile(r"^(S\d+)\s+(.*\S)\s*$")
 

@@ -11,8 +11,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from newsstance.labels import LABELS
-from newsstance.records import SentenceRecord
+from newsstance.data.labels import LABELS
+from newsstance.data.records import SentenceRecord
 
 BLOCK = 16  # batches drawn together and sorted by length: padding waste falls from ~45% to ~10%
 

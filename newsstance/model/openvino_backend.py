@@ -14,7 +14,7 @@ import numpy as np
 import torch
 
 from newsstance.errors import BackendError
-from newsstance.onnx_backend import INPUTS, exported_onnx
+from newsstance.model.onnx_backend import INPUTS, exported_onnx
 
 # Input channels per scale, for the int8 weights and for the activations quantized at run time. On the
 # 2,000 PolNeAR dev sentences of the benchmark, against fp32: per-output-channel weights with groups of

@@ -15,12 +15,12 @@ from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
+from newsstance.data.labels import ALL_LABELS
+from newsstance.data.readers import fnc1, newsdiscourse, polnear
+from newsstance.data.readers.jsonl import read_objects
+from newsstance.data.records import SentenceRecord, Span
+from newsstance.data.segment import split_sentences
 from newsstance.errors import DataFormatError
-from newsstance.labels import ALL_LABELS
-from newsstance.readers import fnc1, newsdiscourse, polnear
-from newsstance.readers.jsonl import read_objects
-from newsstance.records import SentenceRecord, Span
-from newsstance.segment import split_sentences
 
 SHIPPED_DIR = Path(__file__).resolve().parent.parent / "annotations"
 # Which passes count as the label of a sentence, most authoritative first.

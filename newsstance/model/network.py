@@ -24,10 +24,10 @@ from torch import nn
 
 from newsstance.atomic import recover_dir, replace_dir
 from newsstance.config import Config
-from newsstance.encoder import EncoderConfig, MiniBert
-from newsstance.encoding import TAGS
+from newsstance.data.labels import LABELS
 from newsstance.errors import ConfigError, ModelLoadError
-from newsstance.labels import LABELS
+from newsstance.model.encoder import EncoderConfig, MiniBert
+from newsstance.model.encoding import TAGS
 
 log = logging.getLogger(__name__)
 FORMAT_VERSION = 1
@@ -50,7 +50,7 @@ def encoder_dir(encoder: str) -> Path:
 
 
 class StanceNetwork(nn.Module):
-    """`encoder` is transformers' BertModel when training, newsstance.encoder.MiniBert when loaded."""
+    """`encoder` is transformers' BertModel when training, newsstance.model.encoder.MiniBert when loaded."""
 
     def __init__(self, encoder: nn.Module, n_labels: int, span_head: bool, dropout: float):
         super().__init__()
@@ -217,7 +217,7 @@ def load_pretrained(directory: Path) -> tuple[StanceNetwork, Any, Config]:
 
 
 def _tokenizer(directory: Path):
-    from newsstance.wordpiece import WordpieceTokenizer
+    from newsstance.model.wordpiece import WordpieceTokenizer
 
     if (directory / "tokenizer.json").is_file():
         return WordpieceTokenizer(directory / "tokenizer.json")

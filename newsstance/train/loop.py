@@ -22,27 +22,25 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from safetensors.torch import load_file, save_file
 from tqdm import tqdm
 from transformers import AutoTokenizer
 
-from newsstance.atomic import recover_dir, replace_dir, write_text
+from newsstance.atomic import write_text
 from newsstance.config import Config
-from newsstance.corpora import SPAN_KINDS, DataSpec, default_data_root, load_spec
-from newsstance.encoding import IGNORE, encode_batch, pad, span_tags
+from newsstance.data.labels import LABELS
+from newsstance.data.mixture import Corpus, MixtureSampler
+from newsstance.data.training_data import load_training_data
 from newsstance.errors import NewsstanceError
 from newsstance.eval.baselines import TfidfBaseline
 from newsstance.eval.evaluator import Evaluator
-from newsstance.inference import StanceModel
-from newsstance.labels import LABELS
-from newsstance.mixture import Corpus, MixtureSampler
-from newsstance.model import StanceNetwork, build_network, encoder_dir, save_pretrained
-from newsstance.weight_average import WeightAverage
+from newsstance.model.encoding import IGNORE, encode_batch, pad, span_tags
+from newsstance.model.network import StanceNetwork, build_network, encoder_dir, save_pretrained
+from newsstance.model.stance_model import StanceModel
+from newsstance.train.checkpoint import load_checkpoint, save_checkpoint, truncate_metrics
+from newsstance.train.weight_average import WeightAverage
 
 log = logging.getLogger(__name__)
 MIN_FREE_BYTES = 300 * 2**20  # a checkpoint of MiniLM + AdamW state is ~150 MB
-# Sentences at least this long that a training document shares with a held-out one mark it as a copy.
-MIN_SHARED_SENTENCE = 40
 
 
 @dataclass
@@ -76,35 +74,9 @@ def setup(config: Config) -> Path:
     return run_dir
 
 
-def data_root(config: Config) -> Path:
-    return Path(config.data.root) if config.data.root else default_data_root()
-
-
 def load_corpora(config: Config) -> tuple[list[Corpus], Evaluator]:
-    root = data_root(config)
-    held_out = [r for spec in config.data.exclude_docs_of for r in load_spec(f"gold:{spec}", root)]
-    excluded = {r.doc for r in held_out}
-    held_out_texts = {r.text for r in held_out if len(r.text) >= MIN_SHARED_SENTENCE}
-    corpora = []
-    for item in config.data.train:
-        spec = DataSpec.parse(item.spec)
-        records = load_spec(spec, root)
-        # A copy of a held-out article under another id (FNC-1 repeats bodies) leaves with it.
-        copies = {r.doc for r in records if r.text in held_out_texts} - excluded
-        if copies:
-            log.info("train corpus %s: %d documents share sentences with held-out documents; left out: %s",
-                     spec, len(copies), ", ".join(sorted(copies)))
-        records = [r for r in records if r.label in LABELS and r.doc not in excluded and r.doc not in copies]
-        if item.max_examples is not None:
-            records = random.Random(config.training.seed).sample(records, min(item.max_examples, len(records)))
-        if config.training.max_train_examples is not None:
-            records = records[: config.training.max_train_examples]
-        corpora.append(Corpus(str(spec), records, item.weight, item.spans and spec.kind in SPAN_KINDS,
-                              item.labels))
-        log.info("train corpus %s: %d sentences, weight %.2f", spec, len(records), item.weight)
-    dev = load_spec(config.data.dev, root)
-    if config.training.max_dev_examples is not None:
-        dev = dev[: config.training.max_dev_examples]
+    t = config.training
+    corpora, dev = load_training_data(config.data, t.seed, t.max_train_examples, t.max_dev_examples)
     return corpora, Evaluator(dev, name=config.data.dev)
 
 
@@ -175,76 +147,6 @@ def _loss(network, tensors, weights, config: Config) -> torch.Tensor:
     return loss
 
 
-# --- checkpoints ---------------------------------------------------------------------------------
-def save_checkpoint(run_dir: Path, network, optimizer, step: int, state: dict,
-                    average: WeightAverage | None = None) -> None:
-    """Trainable weights, AdamW moments, averaged weights and RNG states as safetensors + JSON;
-    atomic via rename."""
-    tmp = run_dir / "checkpoint.tmp"
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir()
-    tensors = {f"model.{n}": p.detach().contiguous() for n, p in network.named_parameters() if p.requires_grad}
-    names = {id(p): n for n, p in network.named_parameters()}
-    for group in optimizer.param_groups:
-        for p in group["params"]:
-            s = optimizer.state.get(p)
-            if s:
-                tensors[f"adam.{names[id(p)]}.exp_avg"] = s["exp_avg"].contiguous()
-                tensors[f"adam.{names[id(p)]}.exp_avg_sq"] = s["exp_avg_sq"].contiguous()
-                tensors[f"adam.{names[id(p)]}.step"] = torch.as_tensor(s["step"]).reshape(1).float()
-    if average is not None:
-        tensors.update(average.state_tensors())
-    tensors["rng.torch"] = torch.get_rng_state()
-    save_file(tensors, str(tmp / "state.safetensors"))
-    meta = {**state, "step": step, "python_random": _encode_random_state(random.getstate())}
-    (tmp / "state.json").write_text(json.dumps(meta), encoding="utf-8")
-    replace_dir(tmp, run_dir / "checkpoint")
-
-
-def load_checkpoint(run_dir: Path, network, optimizer, average: WeightAverage | None = None) -> dict:
-    ckpt = run_dir / "checkpoint"
-    recover_dir(ckpt)
-    try:
-        tensors = load_file(str(ckpt / "state.safetensors"))
-        meta = json.loads((ckpt / "state.json").read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise NewsstanceError(f"--resume: no checkpoint in {run_dir} (nothing to resume)") from None
-    except Exception as e:  # safetensors raises its own error types for truncated files
-        raise NewsstanceError(f"--resume: checkpoint in {ckpt} is corrupt or truncated ({e})") from None
-    params = dict(network.named_parameters())
-    with torch.no_grad():
-        for key, value in tensors.items():
-            if key.startswith("model."):
-                params[key[len("model."):]].copy_(value)
-    names = {id(p): n for n, p in params.items()}
-    for group in optimizer.param_groups:
-        for p in group["params"]:
-            name = names[id(p)]
-            if f"adam.{name}.exp_avg" in tensors:
-                optimizer.state[p] = {
-                    "exp_avg": tensors[f"adam.{name}.exp_avg"].clone(),
-                    "exp_avg_sq": tensors[f"adam.{name}.exp_avg_sq"].clone(),
-                    "step": tensors[f"adam.{name}.step"].reshape(()).clone(),
-                }
-    if average is not None:
-        try:
-            average.load_state_tensors(tensors)
-        except KeyError as e:
-            raise NewsstanceError(f"--resume: {ckpt}: {e.args[0]}") from None
-    torch.set_rng_state(tensors["rng.torch"])
-    random.setstate(_decode_random_state(meta.pop("python_random")))
-    return meta
-
-
-def _encode_random_state(state) -> list:
-    return [state[0], list(state[1]), state[2]]
-
-
-def _decode_random_state(state) -> tuple:
-    return (state[0], tuple(state[1]), state[2])
-
-
 # --- fit -----------------------------------------------------------------------------------------
 def fit(config: Config, resume: bool = False, stop_at_step: int | None = None) -> TrainResult | None:
     """Train per `config`; with `resume`, continue from the run's checkpoint.
@@ -273,7 +175,7 @@ def fit(config: Config, resume: bool = False, stop_at_step: int | None = None) -
         scheduler.last_epoch = start_step
         for group, base in zip(optimizer.param_groups, scheduler.base_lrs, strict=True):
             group["lr"] = base * _lr_factor(start_step, config)
-        _truncate_metrics(run_dir / "metrics.jsonl", start_step)
+        truncate_metrics(run_dir / "metrics.jsonl", start_step)
         log.info("resumed at step %d (best dev macro-F1 %.4f at step %d)", start_step,
                  state["best_macro_f1"], state["best_step"])
     else:
@@ -333,15 +235,6 @@ def _evaluate_and_checkpoint(network, tokenizer, config, evaluator, run_dir, opt
              state["best_macro_f1"], state["best_step"])
     save_checkpoint(run_dir, network, optimizer, step, state, average)
     return state["bad_evals"] >= config.training.patience
-
-
-def _truncate_metrics(path: Path, step: int) -> None:
-    """Drop evaluations logged after the checkpoint we resume from (they will be redone)."""
-    if not path.exists():
-        return
-    lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
-    kept = [ln for ln in lines if json.loads(ln)["step"] <= step]
-    write_text(path, "".join(ln + "\n" for ln in kept))
 
 
 # --- validate ------------------------------------------------------------------------------------

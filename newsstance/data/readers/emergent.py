@@ -10,8 +10,8 @@ import csv
 from collections.abc import Iterator
 from pathlib import Path
 
+from newsstance.data.records import SentenceRecord
 from newsstance.errors import DataFormatError
-from newsstance.records import SentenceRecord
 
 STANCE_TO_LABEL = {"for": "claim", "against": "denial", "observing": "attribution"}
 _COLUMNS = {"articleHeadline", "articleHeadlineStance", "articleId"}

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from newsstance.corpora import load_spec
-from newsstance.labels import ALL_LABELS
+from newsstance.data.corpora import load_spec
+from newsstance.data.labels import ALL_LABELS
 
 # What the data card documents: every corpus and split under the standard data root layout.
 STANDARD_SPECS = (

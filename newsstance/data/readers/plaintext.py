@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from newsstance.records import SentenceRecord
-from newsstance.segment import neighbours, split_sentences
-from newsstance.text_input import read_text_file
+from newsstance.data.records import SentenceRecord
+from newsstance.data.segment import neighbours, split_sentences
+from newsstance.data.text_input import read_text_file
 
 
 def read_article(path: Path) -> list[SentenceRecord]:

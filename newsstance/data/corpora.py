@@ -11,14 +11,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from newsstance.data.readers.emergent import read_emergent
+from newsstance.data.readers.gold import read_gold
+from newsstance.data.readers.newsclaims import read_newsclaims
+from newsstance.data.readers.newsdiscourse import read_split
+from newsstance.data.readers.polnear import read_compartment
+from newsstance.data.readers.standoff import SHIPPED_DIR, read_standoff
+from newsstance.data.records import SentenceRecord
 from newsstance.errors import ConfigError, DataFormatError
-from newsstance.readers.emergent import read_emergent
-from newsstance.readers.gold import read_gold
-from newsstance.readers.newsclaims import read_newsclaims
-from newsstance.readers.newsdiscourse import read_split
-from newsstance.readers.polnear import read_compartment
-from newsstance.readers.standoff import SHIPPED_DIR, read_standoff
-from newsstance.records import SentenceRecord
 
 DATA_ROOT_ENV = "NEWSSTANCE_DATA_ROOT"
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import torch
 
-from newsstance.records import Span
+from newsstance.data.records import Span
 
 # BIO tags over target wordpieces for the source and cue spans.
 TAGS: tuple[str, ...] = ("O", "B-source", "I-source", "B-cue", "I-cue")

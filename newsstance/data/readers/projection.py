@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from newsstance.records import Span
+from newsstance.data.records import Span
 
 _TRIM = " \t\n\r\"'“”‘’,.;:"
 

@@ -16,13 +16,13 @@ import numpy as np
 import torch
 
 from newsstance.config import Config
-from newsstance.encoding import Encoded, decode_span, encode_batch, pad
-from newsstance.labels import LABELS
-from newsstance.model import StanceNetwork, load_pretrained
-from newsstance.precision import PRECISIONS, Precision
-from newsstance.records import Span
-from newsstance.segment import neighbours, split_sentences
-from newsstance.text_input import InputError, clean_text
+from newsstance.data.labels import LABELS
+from newsstance.data.records import Span
+from newsstance.data.segment import neighbours, split_sentences
+from newsstance.data.text_input import InputError, clean_text
+from newsstance.model.encoding import Encoded, decode_span, encode_batch, pad
+from newsstance.model.network import StanceNetwork, load_pretrained
+from newsstance.model.precision import PRECISIONS, Precision
 
 log = logging.getLogger(__name__)
 # Batches are capped by tokens, not sentences (2,048 tokens, at most 64 sentences): 350-410 sentences/s
@@ -63,12 +63,12 @@ class StanceModel:
             self.network = self.network.to(torch.bfloat16)
         self._forward = self.network
         if precision in ("onnx", "onnx-int8"):
-            from newsstance.onnx_backend import build_session, run_session
+            from newsstance.model.onnx_backend import build_session, run_session
 
             session = build_session(self.network, precision == "onnx-int8", torch.get_num_threads())
             self._forward = lambda **batch: run_session(session, batch)
         elif precision in ("openvino", "openvino-int8"):
-            from newsstance.openvino_backend import OpenVinoForward
+            from newsstance.model.openvino_backend import OpenVinoForward
 
             self._forward = OpenVinoForward(self.network, precision == "openvino-int8", torch.get_num_threads())
         if self._forward is not self.network:

@@ -1,0 +1,49 @@
+"""The training corpora and dev records a config's `data:` section names, ready for the sampler.
+
+Held-out documents (the dev set's articles) and copies of them under other ids never enter
+training: FNC-1 repeats bodies, and a copy would leak dev sentences into the weights.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+
+from newsstance.data.config import DataConfig
+from newsstance.data.corpora import SPAN_KINDS, DataSpec, load_spec
+from newsstance.data.labels import LABELS
+from newsstance.data.mixture import Corpus
+from newsstance.data.records import SentenceRecord
+
+log = logging.getLogger(__name__)
+# Sentences at least this long that a training document shares with a held-out one mark it as a copy.
+MIN_SHARED_SENTENCE = 40
+
+
+def load_training_data(data: DataConfig, seed: int, max_train_examples: int | None = None,
+                       max_dev_examples: int | None = None) -> tuple[list[Corpus], list[SentenceRecord]]:
+    """(weighted training corpora, dev records). The max_* knobs cut each set for smoke runs."""
+    root = data.resolved_root()
+    held_out = [r for spec in data.exclude_docs_of for r in load_spec(f"gold:{spec}", root)]
+    excluded = {r.doc for r in held_out}
+    held_out_texts = {r.text for r in held_out if len(r.text) >= MIN_SHARED_SENTENCE}
+    corpora = []
+    for item in data.train:
+        spec = DataSpec.parse(item.spec)
+        records = load_spec(spec, root)
+        copies = {r.doc for r in records if r.text in held_out_texts} - excluded
+        if copies:
+            log.info("train corpus %s: %d documents share sentences with held-out documents; left out: %s",
+                     spec, len(copies), ", ".join(sorted(copies)))
+        records = [r for r in records if r.label in LABELS and r.doc not in excluded and r.doc not in copies]
+        if item.max_examples is not None:
+            records = random.Random(seed).sample(records, min(item.max_examples, len(records)))
+        if max_train_examples is not None:
+            records = records[:max_train_examples]
+        corpora.append(Corpus(str(spec), records, item.weight, item.spans and spec.kind in SPAN_KINDS,
+                              item.labels))
+        log.info("train corpus %s: %d sentences, weight %.2f", spec, len(records), item.weight)
+    dev = load_spec(data.dev, root)
+    if max_dev_examples is not None:
+        dev = dev[:max_dev_examples]
+    return corpora, dev
