@@ -30,7 +30,7 @@ def main() -> None:
     ap.add_argument("--data-root", default=None)
     ap.add_argument("--n", type=int, default=2000)
     ap.add_argument("--single", type=int, default=300, help="sentences also predicted one at a time")
-    ap.add_argument("--precisions", default="bf16,fp32,int8,onnx-int8,openvino,openvino-int8")
+    ap.add_argument("--precisions", default="bf16,fp32,openvino,openvino-int8")
     args = ap.parse_args()
     torch.set_num_threads(2)
     root = args.data_root or default_data_root()

@@ -12,11 +12,13 @@ Prints sentences/s for each, their ratio, peak RSS, and the warm `import newssta
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -48,25 +50,40 @@ def _sentences(data_root, n):
     return [r.text for r in records], [r.prev for r in records], [r.next for r in records]
 
 
-def measure_newsstance(model_path, precision, data_root, n, threads) -> None:
+def _write_sentences(data_root, n) -> str:
+    """The sentences as a JSON file for the children: reading them there would charge each path for
+    the corpus reader's imports (the cached corpora come through `datasets` and pyarrow, ~100 MB)."""
+    fd, path = tempfile.mkstemp(suffix=".json", prefix="newsstance-bench-")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(_sentences(data_root, n), f)
+    atexit.register(os.unlink, path)
+    return path
+
+
+def _read_sentences(path):
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def measure_newsstance(model_path, precision, sentences, threads) -> None:
     """One path in this process: prints sentences/s and this process's peak RSS as JSON."""
     torch.set_num_threads(threads)
-    texts, before, after = _sentences(data_root, n)
+    texts, before, after = _read_sentences(sentences)
     model = newsstance.load(model_path, precision=precision)
-    model.predict_proba(texts[:64], before[:64], after[:64])  # warm-up (and ONNX export on first use)
+    model.predict_proba(texts[:64], before[:64], after[:64])  # warm-up
     start = time.perf_counter()
     model.predict_proba(texts, before, after)
     print(json.dumps({"rate": len(texts) / (time.perf_counter() - start), "rss": peak_rss_mb()}))
 
 
-def measure_pipeline(model_path, data_root, n, threads) -> None:
+def measure_pipeline(model_path, sentences, threads) -> None:
     # Imported here, not at the top: transformers adds ~150 MB to a process, and newsstance's own
     # children must not be charged for it (newsstance does not import transformers to predict).
     from hf_pipeline import PipelineWrapper
     from transformers import AutoTokenizer, pipeline
 
     torch.set_num_threads(threads)
-    texts, _, _ = _sentences(data_root, n)
+    texts, _, _ = _read_sentences(sentences)
     fp32 = newsstance.load(model_path, precision="fp32")
     clf = pipeline("text-classification", model=PipelineWrapper(fp32.network),
                    tokenizer=AutoTokenizer.from_pretrained(fp32.path), device="cpu")
@@ -90,18 +107,20 @@ def main() -> None:
     ap.add_argument("--data-root", default=None)
     ap.add_argument("--n", type=int, default=2000)
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--precisions", default="fp32,bf16,int8,onnx,onnx-int8,openvino,openvino-int8")
+    ap.add_argument("--precisions", default=",".join(newsstance.model.precision.PRECISIONS))
     ap.add_argument("--child", choices=["newsstance", "pipeline"], help=argparse.SUPPRESS)
     ap.add_argument("--precision", help=argparse.SUPPRESS)
+    ap.add_argument("--sentences", help=argparse.SUPPRESS)
     args = ap.parse_args()
     root = args.data_root or str(default_data_root())
     if args.child == "newsstance":
-        return measure_newsstance(args.model, args.precision, root, args.n, args.threads)
+        return measure_newsstance(args.model, args.precision, args.sentences, args.threads)
     if args.child == "pipeline":
-        return measure_pipeline(args.model, root, args.n, args.threads)
-    common = ["--data-root", root, "--n", str(args.n), "--threads", str(args.threads)]
+        return measure_pipeline(args.model, args.sentences, args.threads)
+    sentences = _write_sentences(root, args.n)
+    common = ["--sentences", sentences, "--threads", str(args.threads)]
     common += ["--model", args.model] if args.model else []
-    texts, _, _ = _sentences(root, args.n)
+    texts, _, _ = _read_sentences(sentences)
     print(f"{len(texts)} sentences from PolNeAR dev, mean {sum(map(len, texts)) / len(texts):.0f} characters; "
           f"{args.threads} threads; each path in its own process")
     print(f"warm import + load: {load_time(args.model):.2f} s")

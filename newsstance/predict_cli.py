@@ -9,7 +9,7 @@ import textwrap
 from pathlib import Path
 
 from newsstance.data.readers.jsonl import parse_objects, read_objects, require_str
-from newsstance.data.text_input import InputError, decode_text, read_text_file
+from newsstance.data.text_input import InputError, decode_text, html_to_text, looks_like_html, read_bytes
 from newsstance.errors import NewsstanceError
 
 COLOURS = {"claim": "\033[37m", "denial": "\033[1;31m", "attribution": "\033[1;36m"}
@@ -19,10 +19,11 @@ RESET = "\033[0m"
 STDIN = "standard input"
 
 
-def _read_input(source: str) -> str:
-    if source == "-":
-        return decode_text(sys.stdin.buffer.read(), STDIN)
-    return read_text_file(source)
+def read_article(source: str) -> tuple[str, bool]:
+    """(the text newsstance labels, whether it was reduced from HTML): the text start/end index."""
+    raw = sys.stdin.buffer.read() if source == "-" else read_bytes(Path(source))
+    text = decode_text(raw, STDIN if source == "-" else source)
+    return (html_to_text(text), True) if looks_like_html(text) else (text, False)
 
 
 def _sentences_from_jsonl(source: str) -> tuple[list[str], list[str], list[str]]:
@@ -43,10 +44,13 @@ def _label(model, source: str, jsonl: bool) -> list[dict]:
     if jsonl:
         texts, before, after = _sentences_from_jsonl(source)
         return [{"text": t, **r} for t, r in zip(texts, model.spans(texts, before, after), strict=True)]
-    text = _read_input(source)
+    text, from_html = read_article(source)
     if not text.strip():
         raise InputError(f"{source}: the input holds no text")
-    return model.analyze(text)
+    results = model.analyze(text)
+    if from_html:  # start/end index the extracted text, which `newsstance text FILE` prints
+        results = [{**r, "offsets_into": "extracted_text"} for r in results]
+    return results
 
 
 def run_predict(args) -> None:
@@ -88,13 +92,24 @@ def _print_table(results: list[dict], colour: bool) -> None:
     print(f"{'label':12s} {'p':>5s}  {'source':22s} {'cue':14s} sentence")
     for r in results:
         label = r["label"]
-        p = r["scores"][label]
-        source = (r["source"] or {}).get("text", "") if r.get("source") else ""
-        cue = (r["cue"] or {}).get("text", "") if r.get("cue") else ""
+        p = r["skip_score"] if label == "skip" else r["scores"][label]
+        source = _cut((r["source"] or {}).get("text", "") if r.get("source") else "", 22)
+        cue = _cut((r["cue"] or {}).get("text", "") if r.get("cue") else "", 14)
         lines = textwrap.wrap(r["text"], text_width) or [""]
         head = f"{label:12s}"
         if colour:
             head = COLOURS.get(label, "") + head + RESET
-        print(f"{head} {p:5.2f}  {source[:22]:22s} {cue[:14]:14s} {lines[0]}")
+        print(f"{head} {p:5.2f}  {source:22s} {cue:14s} {lines[0]}")
         for more in lines[1:]:
             print(" " * 57 + more)
+
+
+def _cut(text: str, width: int) -> str:
+    """`text` in at most `width` characters, an ellipsis marking a cut."""
+    return text if len(text) <= width else text[: width - 1] + "\u2026"
+
+
+def run_text(args) -> None:
+    """`newsstance text FILE`: the text newsstance reads from a file (HTML reduced), as start/end index it."""
+    text, _ = read_article(args.input)
+    sys.stdout.write(text)

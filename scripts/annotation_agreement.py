@@ -1,6 +1,6 @@
 """Agreement between the two annotation passes (issue 7): Cohen's kappa, confusion, span agreement.
 
-  python scripts/annotation_agreement.py [--data-root ../shared/data] [--disagreements OUT.jsonl]
+  python scripts/annotation_agreement.py [--round 2] [--data-root ../shared/data] [--disagreements OUT.jsonl]
 
 With --disagreements, writes the sentences the passes disagree on (with context and both labels) for
 adjudication; that file holds third-party text, so keep it under work/ (git-ignored).
@@ -23,9 +23,11 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--data-root", type=Path, default=Path("../shared/data"))
     ap.add_argument("--disagreements", type=Path)
+    ap.add_argument("--round", type=int, default=1, help="2: the denial-dense round of issue 15")
     args = ap.parse_args()
-    a = {(r.doc, r.id): r for r in read_standoff(SHIPPED_DIR / "pass_a.jsonl", args.data_root, passes=("A",))}
-    b = {(r.doc, r.id): r for r in read_standoff(SHIPPED_DIR / "pass_b.jsonl", args.data_root, passes=("B",))}
+    prefix = "" if args.round == 1 else f"round{args.round}_"
+    a = {(r.doc, r.id): r for r in read_standoff(SHIPPED_DIR / f"{prefix}pass_a.jsonl", args.data_root, passes=("A",))}
+    b = {(r.doc, r.id): r for r in read_standoff(SHIPPED_DIR / f"{prefix}pass_b.jsonl", args.data_root, passes=("B",))}
     both = sorted(set(a) & set(b))
     la, lb = [a[k].label for k in both], [b[k].label for k in both]
     kappa = cohen_kappa_score(la, lb, labels=list(ALL_LABELS))

@@ -83,11 +83,46 @@ def write(rows: list[dict], path: Path) -> None:
     print(f"{path}: {len(rows)} rows")
 
 
+def rulings(data_root: Path) -> None:
+    """Rows whose label or spans a re-read by the guideline's Rulings changed, as pass "rulings"
+    (which outranks every other pass), keyed like the first-round rows they replace."""
+    from newsstance.data.readers.standoff import read_rows
+
+    first = {}
+    for name in ("pass_a.jsonl", "adjudicated.jsonl"):  # adjudicated last: it is the label in force
+        for _, row in read_rows(SHIPPED_DIR / name):
+            first[f"{row['doc']}@{row['start']}"] = row
+    texts = load_texts(data_root, {})
+    rows, changed = [], 0
+    for out_file in sorted((WORK / "out").glob("rulings*.jsonl")):
+        for line in out_file.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            ann = json.loads(line)
+            old = first[ann["id"]]
+            sentence = texts[old["doc"]][old["start"] : old["end"]]
+            spans = ann["label"] in ("attribution", "denial")
+            source = _offsets(ann.get("source", ""), sentence, old["start"]) if spans else None
+            cue = _offsets(ann.get("cue", ""), sentence, old["start"]) if spans else None
+            if (ann["label"], source, cue) == (old["label"], old.get("source"), old.get("cue")):
+                continue
+            changed += ann["label"] != old["label"]
+            rows.append({**old, "label": ann["label"], "source": source, "cue": cue, "pass": "rulings",
+                         "batch": out_file.stem, "was": old["label"], "ruling": ann.get("ruling", "")})
+    write(rows, SHIPPED_DIR / "rulings.jsonl")
+    print(f"{changed} labels changed, {len(rows) - changed} rows with only their spans changed")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--data-root", type=Path, default=Path("../shared/data"))
     ap.add_argument("--adjudicated", type=Path)
+    ap.add_argument("--round", type=int, default=1)
+    ap.add_argument("--rulings", action="store_true")
     args = ap.parse_args()
+    if args.rulings:
+        rulings(args.data_root)
+        return
     index = {}
     for line in (WORK / "index.jsonl").open(encoding="utf-8"):
         row = json.loads(line)
@@ -95,11 +130,14 @@ def main() -> None:
     texts = load_texts(args.data_root, index)
     SHIPPED_DIR.mkdir(exist_ok=True)
     if args.adjudicated:
-        write(convert(args.adjudicated, "adjudicated", index, texts), SHIPPED_DIR / "adjudicated.jsonl")
+        name = "adjudicated.jsonl" if args.round == 1 else f"round{args.round}_adjudicated.jsonl"
+        write(convert(args.adjudicated, "adjudicated", index, texts), SHIPPED_DIR / name)
         return
-    for prefix, name in (("A", "pass_a"), ("B", "pass_b")):
-        rows = [r for f in sorted((WORK / "out").glob(f"{prefix}*.jsonl")) for r in convert(f, prefix, index, texts)]
-        write(rows, SHIPPED_DIR / f"{name}.jsonl")
+    batch_prefix, file_prefix = ("", "") if args.round == 1 else (f"R{args.round}", f"round{args.round}_")
+    for pass_name in ("A", "B"):
+        files = sorted((WORK / "out").glob(f"{batch_prefix}{pass_name}[0-9]*.jsonl"))
+        rows = [r for f in files for r in convert(f, pass_name, index, texts)]
+        write(rows, SHIPPED_DIR / f"{file_prefix}pass_{pass_name.lower()}.jsonl")
 
 
 if __name__ == "__main__":

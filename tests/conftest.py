@@ -60,7 +60,7 @@ S4 Editing by Jane Doe
 """
 
 
-# Two invented FNC-1-style bodies; guideline/annotations.jsonl holds stand-off offsets into body 7
+# Two invented FNC-1-style bodies; guideline/annotations.jsonl holds stand-off offsets into bodies 7 and 8
 # (and its SHA-256), so any change here must be mirrored there.
 FNC1_BODIES = {
     "7": "Rumours spread that the singer had died. His agent denied the report on Sunday. "
@@ -106,9 +106,9 @@ def write_data_root(root: Path) -> Path:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def onnx_cache(tmp_path_factory) -> Path:
-    """ONNX exports of the test models go to a temp folder, not the user's ~/.cache/newsstance."""
-    path = tmp_path_factory.mktemp("onnx_cache")
+def model_cache(tmp_path_factory) -> Path:
+    """Compiled test networks go to a temp folder, not the user's ~/.cache/newsstance."""
+    path = tmp_path_factory.mktemp("model_cache")
     os.environ["NEWSSTANCE_CACHE"] = str(path)
     return path
 

@@ -82,3 +82,10 @@ def test_speech_view_scores_reported_vs_not():
     # denial predicted as attribution is right under the speech view.
     result = ev(FixedModel([[0.8, 0.1, 0.1], [0.1, 0.2, 0.7], [0.1, 0.3, 0.6]]))
     assert result["labels"] == ["claim", "denial+attribution"] and result["accuracy"] == 1.0
+
+
+def test_skip_precision_and_recall_by_hand():
+    records = [SentenceRecord(f"d#{i}", "d", f"s{i}", "", "", label, None, None, "t")
+               for i, label in enumerate(["skip", "skip", "claim", "denial"])]
+    result = Evaluator(records).score_skip(np.array([0.9, 0.2, 0.7, 0.1]))
+    assert (result["precision"], result["recall"], result["support"], result["predicted"]) == (0.5, 0.5, 2, 2)

@@ -26,26 +26,28 @@ def test_openvino_paths_stay_close_to_fp32(trained, precision):
 
 def test_openvino_int8_scores_do_not_depend_on_the_batch(trained):
     # Activations are quantized per token, not per batch: a sentence's scores are the same whether it
-    # is predicted alone or with others (PyTorch's and ONNX Runtime's dynamic int8 do not give this).
+    # is predicted alone or with others (PyTorch's and ONNX Runtime's dynamic int8 did not give this).
     model = newsstance.load(trained.run_dir / "best", precision="openvino-int8")
     texts = TEXTS * 5 + [f"Sentence {i} was read out by the senator's office." for i in range(20)]
     together = model.predict_proba(texts)
     alone = np.concatenate([model.predict_proba([t]) for t in texts])
-    # 1e-4: on this tiny model ONNX Runtime's per-batch int8 moves probabilities by ~1e-3, this path by 0.
+    # 1e-4: on this tiny model ONNX Runtime's per-batch int8 moved probabilities by ~1e-3, this path by 0.
     assert np.allclose(together, alone, atol=1e-4)
 
 
 def test_int8_compression_covers_every_encoder_layer(trained):
-    import openvino
     import torch
 
-    from newsstance.model.onnx_backend import exported_onnx
-    from newsstance.model.openvino_backend import compress_weights
+    from newsstance.model.openvino_backend import compress_weights, convert
 
     model = newsstance.load(trained.run_dir / "best", precision="fp32")
     encoder_linear = [m for m in model.network.encoder.modules() if isinstance(m, torch.nn.Linear)]
-    graph = openvino.Core().read_model(str(exported_onnx(model.network, quantize=False)))
-    assert compress_weights(graph) >= len(encoder_linear) > 0
+    assert compress_weights(convert(model.network, int8=False), group=16) == len(encoder_linear) > 0
+
+
+def test_a_removed_precision_names_its_replacement(trained):
+    with pytest.raises(NewsstanceError, match="'onnx-int8' was removed.*use 'openvino-int8'"):
+        newsstance.load(trained.run_dir / "best", precision="onnx-int8")
 
 
 def test_unknown_precision_is_a_clear_error(trained):

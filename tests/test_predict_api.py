@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+import newsstance
 from newsstance.errors import NewsstanceError
 
 
@@ -27,6 +28,10 @@ def test_batching_does_not_change_results(tiny_model):
     together = tiny_model.predict_proba(texts)
     alone = np.concatenate([tiny_model.predict_proba([t]) for t in texts])
     assert np.allclose(together, alone, atol=1e-5)
+
+
+def test_the_model_says_whether_it_reads_context(tiny_model):
+    assert tiny_model.context is tiny_model.config.model.context is True
 
 
 def test_context_keywords_are_used_and_checked(tiny_model):
@@ -61,3 +66,38 @@ def test_non_text_input_is_a_clear_error(tiny_model, bad):
 def test_analyze_rejects_non_text(tiny_model):
     with pytest.raises(NewsstanceError, match="expected the article as str"):
         tiny_model.analyze(["not", "a", "string"])
+
+
+@pytest.fixture(scope="module")
+def skip_model(data_root, tmp_path_factory):
+    from conftest import tiny_config
+
+    from newsstance.train.loop import fit
+
+    result = fit(tiny_config(data_root, tmp_path_factory.mktemp("skip"), "model.predicts_skip=true"))
+    return newsstance.load(result.run_dir / "best")
+
+
+def test_a_skip_model_keeps_three_columns_and_scores_page_furniture(skip_model):
+    texts = ["Iran denies selling drones.", "Photo: Reuters", "Read more here."]
+    proba, p_skip = skip_model.predict_proba(texts), skip_model.skip_proba(texts)
+    assert proba.shape == (3, 3) and np.allclose(proba.sum(1), 1.0, atol=1e-5)
+    assert p_skip.shape == (3,) and ((p_skip >= 0) & (p_skip <= 1)).all()
+    assert skip_model.predict(texts)[0] in skip_model.labels
+
+
+def test_analyze_marks_furniture_skip_without_spans(skip_model, monkeypatch):
+    from newsstance.model import stance_model
+
+    article = "Iran denies selling drones. By Jane Doe. The ministry said so."
+    monkeypatch.setattr(stance_model, "SKIP_THRESHOLD", -1.0)  # everything counts as furniture
+    rows = skip_model.analyze(article)
+    assert all(r["label"] == "skip" and r["source"] is None and r["cue"] is None for r in rows)
+    monkeypatch.setattr(stance_model, "SKIP_THRESHOLD", 1.0)  # nothing does
+    rows = skip_model.analyze(article)
+    assert all(r["label"] in skip_model.labels and 0 <= r["skip_score"] <= 1 for r in rows)
+
+
+def test_a_model_without_the_skip_class_says_so(tiny_model):
+    assert not tiny_model.predicts_skip and tiny_model.skip_proba(["x"]) is None
+    assert tiny_model.spans(["Iran denies selling drones."])[0]["skip_score"] is None

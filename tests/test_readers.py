@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from newsstance.data.corpora import load_spec
+from newsstance.data.corpora import DataSpec, load_spec
 from newsstance.data.readers.brat import parse_ann
 from newsstance.data.readers.gold import read_gold
 from newsstance.data.readers.plaintext import read_article
@@ -131,7 +131,7 @@ def test_plain_text_article(tmp_path):
 def test_standoff_joins_texts_and_prefers_adjudicated_labels(data_root):
     records = list(read_standoff(data_root / "guideline", data_root))
     s = by_text(records)
-    assert len(records) == 4
+    assert len(records) == 6  # 4 sentences of body 7 (one annotated in three passes), 2 of body 8
     denial = s["His agent denied the report on Sunday."]
     assert (denial.label, denial.source.text_in(denial.text), denial.cue.text_in(denial.text)) == (
         "denial", "His agent", "denied")
@@ -165,3 +165,21 @@ def test_unknown_spec_kind_and_missing_path_are_clear(data_root):
         load_spec("polnaer:polnear/train", data_root)
     with pytest.raises(DataFormatError, match="not found"):
         load_spec("gold:nowhere.jsonl", data_root)
+
+
+def test_cached_corpora_equal_a_fresh_parse_and_follow_file_changes(data_root, tmp_path, monkeypatch):
+    import shutil
+
+    from newsstance.data.corpora import _read
+
+    monkeypatch.setenv("NEWSSTANCE_CACHE", str(tmp_path / "cache"))
+    root = tmp_path / "root"
+    shutil.copytree(data_root, root)
+    spec = DataSpec.parse("polnear:polnear/train")
+    fresh = _read(spec, spec.resolve(root), root)
+    assert load_spec(spec, root) == fresh  # written to the cache
+    assert list((tmp_path / "cache" / "corpora").iterdir())
+    assert load_spec(spec, root) == fresh  # read back from it
+    text = next((root / "polnear/train/text").iterdir())
+    text.write_text(text.read_text().replace("Monday", "Sunday"))  # same length: annotations still fit
+    assert any("Sunday" in r.text for r in load_spec(spec, root))  # a changed file is parsed again

@@ -63,8 +63,36 @@ def test_html_is_reduced_to_text(tmp_path, trained):
                     "<p>The ministry said so.</p></body></html>", encoding="utf-8")
     out = run_cli("predict", str(page), "--model", str(trained.run_dir / "best"))
     assert out.returncode == 0, out.stderr
-    texts = [json.loads(line)["text"] for line in out.stdout.decode().splitlines()]
-    assert texts == ["Iran denies selling drones.", "The ministry said so."]
+    rows = [json.loads(line) for line in out.stdout.decode().splitlines()]
+    assert [r["text"] for r in rows] == ["Iran denies selling drones.", "The ministry said so."]
+    # Offsets index the extracted text, which the rows say and `newsstance text` prints.
+    extracted = run_cli("text", str(page)).stdout.decode()
+    assert all(r["offsets_into"] == "extracted_text" for r in rows)
+    assert all(extracted[r["start"] : r["end"]] == r["text"] for r in rows)
+
+
+def test_a_closed_pipe_ends_predict_quietly(tmp_path, trained):
+    article = tmp_path / "long.txt"
+    article.write_text(" ".join(f"The ministry said on day {i} that it would respond." for i in range(3000)))
+    shell = f"{' '.join(CLI)} predict {article} --model {trained.run_dir / 'best'} --format table | head -n 2"
+    out = subprocess.run(["bash", "-c", f"set -o pipefail; {shell}"], capture_output=True, cwd=REPO, timeout=300,
+                         env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    assert len(out.stdout.decode().splitlines()) == 2
+    assert out.returncode == 141 and "Traceback" not in out.stderr.decode() and "Error" not in out.stderr.decode()
+
+
+def test_table_marks_a_cut_source_with_an_ellipsis(capsys):
+    from newsstance.predict_cli import _print_table
+
+    row = {"text": "x", "label": "attribution", "scores": {"attribution": 0.9},
+           "source": {"text": "The Ukrainian National Resistance Center"}, "cue": {"text": "said"}}
+    _print_table([row], colour=False)
+    assert "The Ukrainian Nationa\u2026" in capsys.readouterr().out
+
+
+def test_version_flag():
+    out = run_cli("--version")
+    assert out.returncode == 0 and out.stdout.decode().strip() == f"newsstance {newsstance.__version__}"
 
 
 def test_invalid_utf8_file_is_one_readable_line_and_nonzero_exit(tmp_path, trained):
@@ -161,13 +189,14 @@ def test_missing_or_corrupt_config_is_a_clear_error(trained, tmp_path):
         newsstance.load(tmp_path / "nowhere")
 
 
-def test_onnx_path_works_with_a_read_only_cache_and_stays_close_to_fp32(trained, tmp_path, monkeypatch, caplog):
+def test_openvino_path_works_with_a_read_only_cache_and_stays_close_to_fp32(trained, tmp_path, monkeypatch,
+                                                                         caplog):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")
     monkeypatch.setenv("NEWSSTANCE_CACHE", str(blocker / "cache"))  # cannot be created: a file is in the way
     texts = ["Iran denies selling drones.", "The ministry said it would respond.", "Rain fell."]
-    fast = newsstance.load(trained.run_dir / "best", precision="onnx-int8").predict_proba(texts)
-    assert "cannot write the ONNX cache" in caplog.text
+    fast = newsstance.load(trained.run_dir / "best", precision="openvino-int8").predict_proba(texts)
+    assert "cannot write the OpenVINO cache" in caplog.text
     exact = newsstance.load(trained.run_dir / "best", precision="fp32").predict_proba(texts)
     assert np.allclose(fast, exact, atol=0.05)
 

@@ -43,11 +43,24 @@ class DataConfig:
     # Documents of these guideline JSONL files never enter training (the dev set's articles), nor
     # copies of them: training documents that share a sentence of 40+ characters with one.
     exclude_docs_of: list[str] = field(default_factory=lambda: ["gold/dev.jsonl"])
+    # Document-level cross-validation over the shipped guideline annotations (`newsstance train --cv K`
+    # sets both): the documents of fold `cv_fold` of `cv_folds` are held out of training, with their
+    # copies, and scored afterwards. null: no fold held out.
+    cv_folds: int | None = None
+    cv_fold: int | None = None
+    # The annotations cross-validated over: the shipped guideline set (every round, rulings applied).
+    cv_spec: str = "guideline"
 
     def __post_init__(self) -> None:
         if not self.train:
             raise ConfigError("data.train: at least one corpus is needed")
         DataSpec.parse(self.dev)
+        DataSpec.parse(self.cv_spec)
+        if (self.cv_folds is None) != (self.cv_fold is None):
+            raise ConfigError("data.cv_folds and data.cv_fold are set together (or neither)")
+        if self.cv_folds is not None and not (self.cv_folds >= 2 and 0 <= self.cv_fold < self.cv_folds):
+            raise ConfigError(f"data.cv_fold must be in 0..cv_folds-1 with cv_folds >= 2; "
+                              f"got fold {self.cv_fold} of {self.cv_folds}")
 
     def resolved_root(self) -> Path:
         return Path(self.root) if self.root else default_data_root()

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from newsstance.data.corpus_cache import cached_records
 from newsstance.data.readers.emergent import read_emergent
 from newsstance.data.readers.gold import read_gold
 from newsstance.data.readers.newsclaims import read_newsclaims
@@ -31,6 +32,8 @@ KINDS: dict[str, str] = {
     "newsclaims": "NewsClaims JSON file",
     "newsdiscourse": "NewsDiscourse split folder",
 }
+# Kinds slow enough to parse that their records are cached (corpus_cache.py): PolNeAR ~24 s, guideline ~7 s.
+CACHED_KINDS = frozenset({"polnear", "guideline"})
 # Kinds whose records carry source/cue spans (the others give None for both).
 SPAN_KINDS = frozenset({"gold", "guideline", "polnear"})
 
@@ -70,6 +73,14 @@ def load_spec(spec: DataSpec | str, data_root: Path) -> list[SentenceRecord]:
     if not path.exists():
         raise DataFormatError(path, f"not found (data spec {spec}; data root {data_root}; "
                                     f"set data.root or ${DATA_ROOT_ENV})")
+    if spec.kind in CACHED_KINDS:
+        inputs = [path] + ([Path(data_root) / c for c in ("fnc1", "polnear", "newsdiscourse")
+                            if (Path(data_root) / c).exists()] if spec.kind == "guideline" else [])
+        return cached_records(f"{spec}@{path.resolve()}", inputs, lambda: _read(spec, path, Path(data_root)))
+    return _read(spec, path, Path(data_root))
+
+
+def _read(spec: DataSpec, path: Path, data_root: Path) -> list[SentenceRecord]:
     readers: dict[str, Callable[[Path], Iterable[SentenceRecord]]] = {
         "gold": read_gold,
         "guideline": lambda p: read_standoff(p, Path(data_root)),

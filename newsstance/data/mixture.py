@@ -36,15 +36,15 @@ class MixtureSampler:
         self.probabilities = [c.weight / total for c in self.corpora]
         self._cache: tuple[int, list] | None = None
 
-    def label_distribution(self) -> dict[str, float]:
-        """Expected share of each label among the label-supervised examples of a batch: what class
-        weighting should correct."""
-        dist = dict.fromkeys(LABELS, 0.0)
+    def label_distribution(self, labels: tuple[str, ...] = LABELS) -> dict[str, float]:
+        """Expected share of each of `labels` among the label-supervised examples of a batch: what
+        class weighting should correct."""
+        dist = dict.fromkeys(labels, 0.0)
         for c, p in zip(self.corpora, self.probabilities, strict=True):
             if not c.labels_supervised:
                 continue
             counts = Counter(r.label for r in c.records)
-            for label in LABELS:
+            for label in labels:
                 dist[label] += p * counts[label] / len(c.records)
         total = sum(dist.values())
         return {label: share / total for label, share in dist.items()} if total else dist

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from pathlib import Path
+
+from tqdm import tqdm
 
 from newsstance.data.corpora import load_spec
 from newsstance.data.labels import ALL_LABELS
@@ -22,7 +25,14 @@ STANDARD_SPECS = (
 
 
 def label_counts(specs: tuple[str, ...], data_root: Path) -> list[tuple[str, Counter]]:
-    return [(spec, Counter(r.label for r in load_spec(spec, data_root))) for spec in specs]
+    """Counts per spec, with a progress bar on a terminal: the first run parses PolNeAR (~24 s), later
+    runs read the cached conversion (corpus_cache.py)."""
+    rows = []
+    with tqdm(specs, desc="reading corpora", unit="corpus", disable=not sys.stderr.isatty()) as bar:
+        for spec in bar:
+            bar.set_postfix_str(spec)
+            rows.append((spec, Counter(r.label for r in load_spec(spec, data_root))))
+    return rows
 
 
 def format_table(rows: list[tuple[str, Counter]]) -> str:

@@ -61,22 +61,24 @@ def clean_text(text: str) -> str:
     )
 
 
-def read_text_file(path: Path) -> str:
-    """A UTF-8 text file, HTML reduced to its text; clear errors for unreadable or non-UTF-8 files."""
-    path = Path(path)
+def read_bytes(path: Path) -> bytes:
     try:
-        raw = path.read_bytes()
+        return Path(path).read_bytes()
     except OSError as e:
         raise InputError(f"{path}: cannot read: {e.strerror or e}") from None
-    return decode_text(raw, str(path))
+
+
+def read_text_file(path: Path) -> str:
+    """A UTF-8 text file, HTML reduced to its text; clear errors for unreadable or non-UTF-8 files."""
+    text = decode_text(read_bytes(path), str(path))
+    return html_to_text(text) if looks_like_html(text) else text
 
 
 def decode_text(raw: bytes, name: str) -> str:
-    """UTF-8 bytes (a BOM allowed) to text, HTML reduced to its text; `name` appears in errors."""
+    """UTF-8 bytes (a BOM allowed) to text; `name` appears in errors."""
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise InputError(
             f"{name}: not UTF-8 text (invalid byte at offset {e.start}); convert it to UTF-8 first"
         ) from None
-    return html_to_text(text) if looks_like_html(text) else text

@@ -1,7 +1,8 @@
 """The training corpora and dev records a config's `data:` section names, ready for the sampler.
 
-Held-out documents (the dev set's articles) and copies of them under other ids never enter
-training: FNC-1 repeats bodies, and a copy would leak dev sentences into the weights.
+Held-out documents (the dev set's articles, and a cross-validation fold's) and copies of them under
+other ids never enter training: FNC-1 repeats bodies, and a copy would leak held-out sentences into
+the weights.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ import random
 
 from newsstance.data.config import DataConfig
 from newsstance.data.corpora import SPAN_KINDS, DataSpec, load_spec
-from newsstance.data.labels import LABELS
+from newsstance.data.cv_folds import heldout_records
+from newsstance.data.labels import ALL_LABELS, LABELS
 from newsstance.data.mixture import Corpus
 from newsstance.data.records import SentenceRecord
 
@@ -21,10 +23,14 @@ MIN_SHARED_SENTENCE = 40
 
 
 def load_training_data(data: DataConfig, seed: int, max_train_examples: int | None = None,
-                       max_dev_examples: int | None = None) -> tuple[list[Corpus], list[SentenceRecord]]:
-    """(weighted training corpora, dev records). The max_* knobs cut each set for smoke runs."""
+                       max_dev_examples: int | None = None,
+                       keep_skip: bool = False) -> tuple[list[Corpus], list[SentenceRecord]]:
+    """(weighted training corpora, dev records). The max_* knobs cut each set for smoke runs;
+    `keep_skip` keeps the `skip` rows (for a model that learns page furniture)."""
     root = data.resolved_root()
     held_out = [r for spec in data.exclude_docs_of for r in load_spec(f"gold:{spec}", root)]
+    if data.cv_folds is not None:
+        held_out += heldout_records(data.cv_spec, root, data.cv_folds, data.cv_fold)
     excluded = {r.doc for r in held_out}
     held_out_texts = {r.text for r in held_out if len(r.text) >= MIN_SHARED_SENTENCE}
     corpora = []
@@ -35,7 +41,8 @@ def load_training_data(data: DataConfig, seed: int, max_train_examples: int | No
         if copies:
             log.info("train corpus %s: %d documents share sentences with held-out documents; left out: %s",
                      spec, len(copies), ", ".join(sorted(copies)))
-        records = [r for r in records if r.label in LABELS and r.doc not in excluded and r.doc not in copies]
+        wanted = ALL_LABELS if keep_skip else LABELS
+        records = [r for r in records if r.label in wanted and r.doc not in excluded and r.doc not in copies]
         if item.max_examples is not None:
             records = random.Random(seed).sample(records, min(item.max_examples, len(records)))
         if max_train_examples is not None:

@@ -56,6 +56,7 @@ class Evaluator:
     def __init__(self, records: Sequence[SentenceRecord], name: str = "dev", view: LabelView = FULL,
                  n_bootstrap: int = 1000, seed: int = 0):
         labelled = [r for r in records if r.label is not None]
+        self.labelled = labelled  # skip rows included: what the skip metrics score
         self.skipped = sum(r.label == SKIP for r in labelled)
         self.records = [r for r in labelled if r.label != SKIP]
         self.name, self.view, self.n_bootstrap, self.seed = name, view, n_bootstrap, seed
@@ -79,7 +80,28 @@ class Evaluator:
         predict_s = time.perf_counter() - start
         result = self.score(proba)
         result["predict_seconds"] = predict_s
+        p_skip = self.skip_scores(model)
+        if p_skip is not None:
+            result["skip"] = self.score_skip(p_skip)
         return result
+
+    def skip_scores(self, model) -> np.ndarray | None:
+        """P(skip) for every labelled record (skip rows included), or None for a model without it."""
+        if not getattr(model, "predicts_skip", False) or not self.labelled:
+            return None
+        rows = self.labelled
+        return model.skip_proba([r.text for r in rows], [r.prev for r in rows], [r.next for r in rows])
+
+    def score_skip(self, p_skip: np.ndarray, threshold: float = 0.5) -> dict:
+        """Precision, recall and F1 of calling page furniture `skip` (P(skip) > threshold)."""
+        gold = np.array([r.label == SKIP for r in self.labelled])
+        pred = np.asarray(p_skip) > threshold
+        tp = int((gold & pred).sum())
+        precision = tp / pred.sum() if pred.sum() else 0.0
+        recall = tp / gold.sum() if gold.sum() else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        return {"precision": float(precision), "recall": float(recall), "f1": float(f1), "support": int(gold.sum()),
+                "predicted": int(pred.sum()), "n": len(gold)}
 
     def score(self, proba: np.ndarray, with_intervals: bool = True) -> dict:
         """Metrics from a probability matrix over our labels (rows aligned with self.records)."""

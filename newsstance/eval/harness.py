@@ -104,6 +104,9 @@ def run_eval(args) -> dict:
         entry.update(spec=str(spec), predict_seconds=predict_s)
         if spans is not None:
             entry["spans"] = _span_section(evaluator.records, spans)
+        p_skip = evaluator.skip_scores(model)
+        if p_skip is not None and evaluator.skipped:
+            entry["skip"] = evaluator.score_skip(p_skip)
         entry["baselines"] = {b.name: evaluator(b) for b in baselines}
         if other is not None:
             other_pred = evaluator.view.collapse(evaluator.predict(other)).argmax(1)

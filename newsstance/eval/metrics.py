@@ -96,3 +96,66 @@ def paired_bootstrap_diff(
         diffs[r] = macro_f1(gold[i], pred_a[i], n_labels) - macro_f1(gold[i], pred_b[i], n_labels)
     return {"diff": macro_f1(gold, pred_a, n_labels) - macro_f1(gold, pred_b, n_labels),
             "ci": [float(np.quantile(diffs, 0.025)), float(np.quantile(diffs, 0.975))]}
+
+
+def _group_counts(gold: np.ndarray, pred: np.ndarray, groups: np.ndarray, n_labels: int) -> tuple[np.ndarray, ...]:
+    """Per group (document) and label: true positives, false positives, false negatives."""
+    _, index = np.unique(groups, return_inverse=True)
+    n_groups = index.max() + 1 if len(index) else 0
+    counts = np.zeros((3, n_groups, n_labels))
+    for k in range(n_labels):
+        np.add.at(counts[0, :, k], index, (gold == k) & (pred == k))
+        np.add.at(counts[1, :, k], index, (gold != k) & (pred == k))
+        np.add.at(counts[2, :, k], index, (gold == k) & (pred != k))
+    return counts[0], counts[1], counts[2]
+
+
+def _f1_from_counts(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-label F1 and macro-F1 (over labels present) for count arrays of shape (..., n_labels)."""
+    denom = 2 * tp + fp + fn
+    f1 = np.where(denom > 0, 2 * tp / np.maximum(denom, 1), 0.0)
+    present = (tp + fp + fn) > 0
+    return f1, (f1 * present).sum(-1) / np.maximum(present.sum(-1), 1)
+
+
+def cluster_bootstrap(
+    gold: np.ndarray, pred: np.ndarray, groups: np.ndarray, n_labels: int, n_resamples: int = 1000,
+    seed: int = 0, level: float = 0.95,
+) -> dict:
+    """Percentile intervals for macro-F1 and each label's F1, resampling whole documents (`groups`).
+
+    Sentences of one article share topic, outlet and sources, so their errors are correlated; resampling
+    sentences would understate the uncertainty. Counts are summed per document once, so 1,000 resamples of
+    600 documents take a few milliseconds.
+    """
+    if len(gold) == 0:
+        return {"macro_f1_ci": [0.0, 0.0], "f1_ci": [[0.0, 0.0]] * n_labels}
+    tp, fp, fn = _group_counts(gold, pred, groups, n_labels)
+    rng = np.random.default_rng(seed)
+    pick = rng.integers(0, len(tp), size=(n_resamples, len(tp)))
+    f1, macro = _f1_from_counts(tp[pick].sum(1), fp[pick].sum(1), fn[pick].sum(1))
+    alpha = (1 - level) / 2
+    lo, hi = np.quantile(macro, [alpha, 1 - alpha])
+    per = np.quantile(f1, [alpha, 1 - alpha], axis=0).T
+    return {"macro_f1_ci": [float(lo), float(hi)], "f1_ci": per.tolist()}
+
+
+def paired_cluster_bootstrap(
+    gold: np.ndarray, pred_a: np.ndarray, pred_b: np.ndarray, groups: np.ndarray, n_labels: int,
+    label: int | None = None, n_resamples: int = 1000, seed: int = 0,
+) -> dict:
+    """a - b in macro-F1 (or in one label's F1), with a 95% interval over the same resampled documents."""
+    counts_a = _group_counts(gold, pred_a, groups, n_labels)
+    counts_b = _group_counts(gold, pred_b, groups, n_labels)
+    rng = np.random.default_rng(seed)
+    pick = rng.integers(0, len(counts_a[0]), size=(n_resamples, len(counts_a[0])))
+
+    def score(counts, rows=None):
+        summed = [c.sum(0) if rows is None else c[rows].sum(1) for c in counts]
+        f1, macro = _f1_from_counts(*summed)
+        return macro if label is None else f1[..., label]
+
+    diffs = score(counts_a, pick) - score(counts_b, pick)
+    return {"diff": float(score(counts_a) - score(counts_b)),
+            "ci": [float(np.quantile(diffs, 0.025)), float(np.quantile(diffs, 0.975))],
+            "p_not_better": float((diffs <= 0).mean())}

@@ -39,6 +39,11 @@ def write_markdown(report: dict) -> str:
                 x = s[k]
                 lines.append(f"| {k} | {_f(x['exact']['precision'])} | {_f(x['exact']['recall'])} | "
                              f"{_f(x['exact']['f1'])} | {_f(x['overlap']['f1'])} | {x['n_gold']} |")
+        if e.get("skip"):
+            k = e["skip"]
+            lines += ["", f"Page furniture marked skip (P(skip) > 0.5, over all {k['n']} labelled rows): "
+                      f"precision {_f(k['precision'])}, recall {_f(k['recall'])}, F1 {_f(k['f1'])} "
+                      f"({k['support']} gold skip rows, {k['predicted']} predicted)."]
         if e.get("compare"):
             c = e["compare"]
             pb, mc = c["paired_bootstrap"], c["mcnemar"]

@@ -1,8 +1,8 @@
 """The user-facing model: predict, predict_proba, spans, analyze.
 
 Fast CPU inference: inputs are sorted by length and cut into batches of similar length (padding
-waste on news sentences drops from ~60% to ~5%), run under torch.inference_mode, optionally with
-a faster numeric path chosen by measurement (see benchmarks/predict_speed.py and the README).
+waste on news sentences drops from ~60% to ~5%), run under torch.inference_mode on the numeric path
+chosen by measurement (model/precision.py; benchmarks/predict_speed.py).
 """
 
 from __future__ import annotations
@@ -16,13 +16,16 @@ import numpy as np
 import torch
 
 from newsstance.config import Config
-from newsstance.data.labels import LABELS
+from newsstance.data.labels import LABELS, SKIP, head_labels
 from newsstance.data.records import Span
 from newsstance.data.segment import neighbours, split_sentences
 from newsstance.data.text_input import InputError, clean_text
 from newsstance.model.encoding import Encoded, decode_span, encode_batch, pad
-from newsstance.model.network import StanceNetwork, load_pretrained
-from newsstance.model.precision import PRECISIONS, Precision
+from newsstance.model.network import StanceNetwork
+from newsstance.model.openvino_backend import OpenVinoForward, cached_model, require_openvino, weights_fingerprint
+from newsstance.model.precision import OPENVINO_PRECISIONS, Precision, check_precision
+from newsstance.model.saved_model import fingerprint, load_network, read_meta
+from newsstance.model.tokenizer import FastTokenizer
 
 log = logging.getLogger(__name__)
 # Batches are capped by tokens, not sentences (2,048 tokens, at most 64 sentences): 350-410 sentences/s
@@ -30,6 +33,9 @@ log = logging.getLogger(__name__)
 # OpenVINO int8 path measured flat (533-571/s) from 2,048 to 8,192 tokens.
 TOKENS_PER_BATCH = 2048
 MAX_BATCH = 64
+# P(skip) above which analyze() calls a sentence page furniture: the skip class is the head's argmax
+# whenever it holds more than half the mass.
+SKIP_THRESHOLD = 0.5
 
 
 def _check_texts(texts: Sequence[str], name: str) -> list[str]:
@@ -50,42 +56,63 @@ class StanceModel:
 
     def __init__(self, network: StanceNetwork, tokenizer, config: Config, precision: Precision = "fp32",
                  path: Path | None = None):
-        """`self.network` is the PyTorch module on the PyTorch paths, None on the ONNX and OpenVINO ones."""
-        self.network, self.tokenizer, self.config, self.path = network.eval(), tokenizer, config, path
-        self.labels: tuple[str, ...] = LABELS
-        if precision not in PRECISIONS:
-            raise InputError(f"precision {precision!r}: expected one of {', '.join(PRECISIONS)}")
-        self.precision = precision
-        if precision == "int8":
-            self.network = torch.ao.quantization.quantize_dynamic(self.network, {torch.nn.Linear}, dtype=torch.qint8)
+        """A model over a PyTorch network in hand (training's dev evaluation, tests). On the OpenVINO
+        paths the network is converted (cached by a hash of its weights) and released: `self.network`
+        is the PyTorch module on the PyTorch paths, None on the OpenVINO ones."""
+        precision = check_precision(precision)
+        network = network.eval()
+        if precision in OPENVINO_PRECISIONS:
+            int8 = precision == "openvino-int8"
+            forward = OpenVinoForward(cached_model(weights_fingerprint(network), int8, lambda: network), int8,
+                                      torch.get_num_threads())
+            network = None
         elif precision == "bf16":
             # Weights stored in bf16 (not autocast): no per-call casts; oneDNN runs AVX-512 BF16 (or AMX) matmuls.
-            self.network = self.network.to(torch.bfloat16)
-        self._forward = self.network
-        if precision in ("onnx", "onnx-int8"):
-            from newsstance.model.onnx_backend import build_session, run_session
+            network = forward = network.to(torch.bfloat16)
+        else:
+            forward = network
+        self._setup(network, forward, tokenizer, config, precision, path)
 
-            session = build_session(self.network, precision == "onnx-int8", torch.get_num_threads())
-            self._forward = lambda **batch: run_session(session, batch)
-        elif precision in ("openvino", "openvino-int8"):
-            from newsstance.model.openvino_backend import OpenVinoForward
-
-            self._forward = OpenVinoForward(self.network, precision == "openvino-int8", torch.get_num_threads())
-        if self._forward is not self.network:
-            # The backend holds its own compiled copy; the PyTorch one would only keep ~90 MB resident.
-            self.network = None
+    def _setup(self, network, forward, tokenizer, config: Config, precision: Precision, path: Path | None) -> None:
+        self.network, self._forward, self.tokenizer, self.config = network, forward, tokenizer, config
+        self.precision, self.path = precision, path
+        self.labels: tuple[str, ...] = LABELS
         self._lock = threading.Lock()
 
     @classmethod
     def from_pretrained(cls, path: str | Path, precision: Precision = "fp32") -> StanceModel:
-        network, tokenizer, config = load_pretrained(Path(path))
-        return cls(network, tokenizer, config, precision, Path(path))
+        """Load a model directory. On the OpenVINO paths a warm cache gives the compiled network without
+        building the PyTorch one (or importing transformers)."""
+        path = Path(path)
+        precision = check_precision(precision)
+        meta = read_meta(path)
+        config = Config.from_dict(meta["config"])
+        tokenizer = FastTokenizer(path)
+        if precision in OPENVINO_PRECISIONS:
+            require_openvino()
+            int8 = precision == "openvino-int8"
+            graph = cached_model(fingerprint(path, config), int8, lambda: load_network(path, meta, config))
+            model = cls.__new__(cls)
+            model._setup(None, OpenVinoForward(graph, int8, torch.get_num_threads()), tokenizer, config, precision,
+                         path)
+            return model
+        return cls(load_network(path, meta, config), tokenizer, config, precision, path)
+
+    @property
+    def predicts_skip(self) -> bool:
+        """Whether the model has a `skip` class for page furniture (analyze() then marks such sentences)."""
+        return self.config.model.predicts_skip
+
+    @property
+    def context(self) -> bool:
+        """Whether the model reads each sentence with its neighbours (`before=`/`after=` are used)."""
+        return self.config.model.context
 
     # --- core -----------------------------------------------------------------------------------
     def _run(self, texts: list[str], before: list[str] | None, after: list[str] | None,
              want_tags: bool) -> tuple[np.ndarray, list[tuple[Encoded, torch.Tensor | None]]]:
         n = len(texts)
-        probs = np.zeros((n, len(LABELS)), dtype=np.float32)
+        probs = np.zeros((n, len(head_labels(self.predicts_skip))), dtype=np.float32)
         tags: list[tuple[Encoded, torch.Tensor | None]] = [None] * n  # type: ignore[list-item]
         if n == 0:
             return probs, tags
@@ -121,11 +148,27 @@ class StanceModel:
                 start += size
         return probs, tags
 
+    def _split(self, head: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """Head probabilities -> (the three labels' probabilities given the sentence is not page
+        furniture, P(skip)); P(skip) is None for a model without the skip class."""
+        if not self.predicts_skip:
+            return head, None
+        three = head[:, : len(LABELS)]
+        return three / np.clip(three.sum(1, keepdims=True), 1e-12, None), head[:, len(LABELS)]
+
     # --- public surface ---------------------------------------------------------------------------
     def predict_proba(self, texts: Sequence[str], before: Sequence[str] | None = None,
                       after: Sequence[str] | None = None) -> np.ndarray:
-        """(len(texts), len(self.labels)) probabilities in `self.labels` order; rows sum to 1."""
-        return self._run(_check_texts(texts, "texts"), before, after, want_tags=False)[0]
+        """(len(texts), len(self.labels)) probabilities in `self.labels` order; rows sum to 1.
+
+        For a model with a skip class these are the labels' probabilities given the sentence is not
+        page furniture (skip_proba gives that)."""
+        return self._split(self._run(_check_texts(texts, "texts"), before, after, want_tags=False)[0])[0]
+
+    def skip_proba(self, texts: Sequence[str], before: Sequence[str] | None = None,
+                   after: Sequence[str] | None = None) -> np.ndarray | None:
+        """P(page furniture) per text, or None for a model without the skip class."""
+        return self._split(self._run(_check_texts(texts, "texts"), before, after, want_tags=False)[0])[1]
 
     def predict(self, texts: Sequence[str], before: Sequence[str] | None = None,
                 after: Sequence[str] | None = None) -> list[str]:
@@ -134,17 +177,20 @@ class StanceModel:
 
     def spans(self, texts: Sequence[str], before: Sequence[str] | None = None,
               after: Sequence[str] | None = None) -> list[dict]:
-        """Per text: label, scores, and `source`/`cue` as {"start", "end", "text"} or None.
+        """Per text: label, scores, and `source`/`cue` as {"start", "end", "text"} or None, and
+        `skip_score`, P(page furniture) (None for a model without the skip class).
 
-        Spans are reported for `attribution` and `denial` sentences only (guideline span rules).
+        `label` is one of the three labels here (analyze() marks skip). Spans are reported for
+        `attribution` and `denial` sentences only (guideline span rules).
         """
         texts = _check_texts(texts, "texts")
-        probs, tags = self._run(texts, before, after, want_tags=True)
+        head, tags = self._run(texts, before, after, want_tags=True)
+        probs, skip = self._split(head)
         out = []
-        for text, p, (enc, tag_probs) in zip(texts, probs, tags, strict=True):
+        for i, (text, p, (enc, tag_probs)) in enumerate(zip(texts, probs, tags, strict=True)):
             label = self.labels[int(p.argmax())]
             result = {"label": label, "scores": dict(zip(self.labels, map(float, p), strict=True)),
-                      "source": None, "cue": None}
+                      "source": None, "cue": None, "skip_score": None if skip is None else float(skip[i])}
             if label != "claim" and tag_probs is not None:
                 for name in ("source", "cue"):
                     span = decode_span(enc, tag_probs, name, text)
@@ -153,9 +199,9 @@ class StanceModel:
         return out
 
     def analyze(self, article_text: str) -> list[dict]:
-        """Segment an article and label every sentence: text, start, end, label, scores, source, cue.
-
-        Span offsets index `article_text`.
+        """Segment an article and label every sentence: text, start, end, label, scores, source, cue,
+        skip_score. A model with the skip class labels page furniture (bylines, credits, related
+        links) `skip`, without spans, when P(skip) > 0.5. Span offsets index `article_text`.
         """
         if not isinstance(article_text, str):
             raise InputError(f"analyze: expected the article as str, got {type(article_text).__name__}")
@@ -165,6 +211,8 @@ class StanceModel:
         results = self.spans(texts, [p for p, _ in context], [n for _, n in context]) if texts else []
         out = []
         for s, r in zip(sentences, results, strict=True):
+            if r["skip_score"] is not None and r["skip_score"] > SKIP_THRESHOLD:
+                r.update(label=SKIP, source=None, cue=None)
             for name in ("source", "cue"):
                 if r[name] is not None:
                     r[name] = {"start": r[name]["start"] + s.start, "end": r[name]["end"] + s.start,

@@ -27,14 +27,16 @@ from transformers import AutoTokenizer
 
 from newsstance.atomic import write_text
 from newsstance.config import Config
-from newsstance.data.labels import LABELS
+from newsstance.data.labels import LABELS, head_labels
 from newsstance.data.mixture import Corpus, MixtureSampler
 from newsstance.data.training_data import load_training_data
 from newsstance.errors import NewsstanceError
 from newsstance.eval.baselines import TfidfBaseline
 from newsstance.eval.evaluator import Evaluator
+from newsstance.model.encoders import encoder_dir
 from newsstance.model.encoding import IGNORE, encode_batch, pad, span_tags
-from newsstance.model.network import StanceNetwork, build_network, encoder_dir, save_pretrained
+from newsstance.model.network import StanceNetwork, build_network
+from newsstance.model.saved_model import save_pretrained
 from newsstance.model.stance_model import StanceModel
 from newsstance.train.checkpoint import load_checkpoint, save_checkpoint, truncate_metrics
 from newsstance.train.weight_average import WeightAverage
@@ -76,15 +78,16 @@ def setup(config: Config) -> Path:
 
 def load_corpora(config: Config) -> tuple[list[Corpus], Evaluator]:
     t = config.training
-    corpora, dev = load_training_data(config.data, t.seed, t.max_train_examples, t.max_dev_examples)
+    corpora, dev = load_training_data(config.data, t.seed, t.max_train_examples, t.max_dev_examples,
+                                      keep_skip=config.model.predicts_skip)
     return corpora, Evaluator(dev, name=config.data.dev)
 
 
-def class_weights(sampler: MixtureSampler, scheme: str) -> torch.Tensor:
-    dist = sampler.label_distribution()
-    freq = torch.tensor([max(dist[label], 1e-3) for label in LABELS])
+def class_weights(sampler: MixtureSampler, scheme: str, labels: tuple[str, ...] = LABELS) -> torch.Tensor:
+    dist = sampler.label_distribution(labels)
+    freq = torch.tensor([max(dist[label], 1e-3) for label in labels])
     if scheme == "none":
-        w = torch.ones(len(LABELS))
+        w = torch.ones(len(labels))
     else:
         w = 1.0 / freq if scheme == "inverse" else 1.0 / freq.sqrt()
     return w / (w * freq).sum()  # expected weight of a sampled example is 1: the lr keeps its meaning
@@ -126,7 +129,8 @@ def _batch_tensors(batch, tokenizer, config: Config) -> dict[str, torch.Tensor]:
     width = tensors["input_ids"].shape[1]
     tags = [span_tags(e, r.source, r.cue, width) if c.spans_supervised else [IGNORE] * width
             for e, (c, r) in zip(encoded, batch, strict=True)]
-    tensors["labels"] = torch.tensor([LABELS.index(r.label) if c.labels_supervised else IGNORE for c, r in batch])
+    classes = head_labels(config.model.predicts_skip)
+    tensors["labels"] = torch.tensor([classes.index(r.label) if c.labels_supervised else IGNORE for c, r in batch])
     tensors["tags"] = torch.tensor(tags)
     return tensors
 
@@ -161,8 +165,9 @@ def fit(config: Config, resume: bool = False, stop_at_step: int | None = None) -
     network, tokenizer = build(config)
     sampler = MixtureSampler(corpora, config.training.batch_size, config.training.seed,
                              length_of=lambda r: len(r.text))
-    weights = class_weights(sampler, config.training.class_weighting)
-    log.info("label mix %s -> class weights %s", sampler.label_distribution(), weights.tolist())
+    classes = head_labels(config.model.predicts_skip)
+    weights = class_weights(sampler, config.training.class_weighting, classes)
+    log.info("label mix %s -> class weights %s", sampler.label_distribution(classes), weights.tolist())
     optimizer = _optimizer(network, config)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: _lr_factor(s, config))
     decay = config.training.ema_decay

@@ -23,8 +23,9 @@ from newsstance.data.segment import split_sentences
 from newsstance.errors import DataFormatError
 
 SHIPPED_DIR = Path(__file__).resolve().parent.parent / "annotations"
-# Which passes count as the label of a sentence, most authoritative first.
-PASS_PRECEDENCE = ("adjudicated", "A", "B")
+# Which passes count as the label of a sentence, most authoritative first: a re-read by the guideline's
+# Rulings (issue 15) over the adjudication of round 1, over first passes, over second passes.
+PASS_PRECEDENCE = ("rulings", "adjudicated", "A", "B")
 
 
 @lru_cache(maxsize=8)
