@@ -22,7 +22,7 @@ os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "16")
 from newsstance.data.labels import LABELS  # noqa: E402
 
 __all__ = ["LABELS", "DEFAULT_MODEL_DIR", "load"]
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "default_model"
 
