@@ -1,4 +1,4 @@
-"""Command line: newsstance train | eval | predict | text | data stats."""
+"""Command line: newsstance train | eval | predict | serve | text | data stats."""
 
 from __future__ import annotations
 
@@ -60,6 +60,17 @@ def _predict(args: argparse.Namespace) -> None:
     run_predict(args)
 
 
+def _serve(args: argparse.Namespace) -> None:
+    from newsstance.service.app import ServiceSettings, serve
+
+    for name in ("max_body_bytes", "max_queued_sentences", "port"):
+        if getattr(args, name) <= 0:
+            raise ConfigError(f"--{name.replace('_', '-')} must be > 0, got {getattr(args, name)}")
+    settings = ServiceSettings(max_body_bytes=args.max_body_bytes, max_queued_sentences=args.max_queued_sentences,
+                               batch_wait_ms=args.batch_wait_ms)
+    serve(args.model, args.host, args.port, args.precision, settings)
+
+
 def _text(args: argparse.Namespace) -> None:
     from newsstance.predict_cli import run_text
 
@@ -99,10 +110,23 @@ def build_parser() -> argparse.ArgumentParser:
                    help="text/HTML files, or - for standard input; with several, each JSONL row names its file")
     p.add_argument("--model", default="default", help="model directory, or 'default' for the shipped model")
     p.add_argument("--jsonl", action="store_true", help="input is JSONL with a 'text' field (and optional prev/next)")
-    p.add_argument("--format", choices=["jsonl", "table"], default="jsonl")
+    p.add_argument("--format", choices=["jsonl", "table", "html"], default="jsonl",
+                   help="html: one article as a self-contained page (shaded sentences, who said what)")
     p.add_argument("--precision", choices=PRECISIONS, default=None,
                    help="numeric path (default: the measured fastest that keeps accuracy)")
     p.set_defaults(func=_predict)
+
+    p = sub.add_parser("serve", help="HTTP service and page: POST /v1/analyze, /v1/predict; GET / (the page), /docs")
+    p.add_argument("--model", default=None, help="model directory (default: the shipped model)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--precision", choices=PRECISIONS, default=None)
+    p.add_argument("--max-body-bytes", type=int, default=2 * 2**20, help="larger requests get 413 (default 2 MB)")
+    p.add_argument("--max-queued-sentences", type=int, default=20_000,
+                   help="more queued work gets 503 with Retry-After (default 20,000 sentences)")
+    p.add_argument("--batch-wait-ms", type=float, default=5.0,
+                   help="how long a request waits for others to share a model call (default 5 ms)")
+    p.set_defaults(func=_serve)
 
     p = sub.add_parser("text", help="print the text newsstance reads from a file (HTML reduced to text): "
                                     "the text that predict's start/end offsets index")

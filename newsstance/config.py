@@ -15,6 +15,7 @@ from typing import Any, Literal
 import yaml
 
 from newsstance.data.config import DataConfig
+from newsstance.data.corpora import DataSpec
 from newsstance.errors import ConfigError
 
 
@@ -88,10 +89,34 @@ class TrainingConfig:
 
 
 @dataclass
+class DistillConfig:
+    """Knowledge distillation: a trained teacher labels an unlabelled in-domain pool with its label and
+    span-tag distributions, and the model learns them beside the gold labels (null teacher: off)."""
+
+    teacher: str | None = None  # a model directory, e.g. runs/teacher/best
+    pool: list[str] = field(default_factory=lambda: [
+        "fnc1:fnc1/train_bodies.csv", "polnear:polnear/train", "newsdiscourse:newsdiscourse/train",
+        "emergent:emergent/url-versions-2015-06-14-clean-train.csv"])
+    weight: float = 4.0  # the pool's mixing weight beside data.train's corpora
+    label_weight: float = 1.0  # loss weight of the label distributions (KL), beside the gold labels' 1.0
+    max_pool: int | None = None  # smoke knob: label only this many pool sentences
+
+    def __post_init__(self) -> None:
+        for spec in self.pool:
+            DataSpec.parse(spec)
+        if self.weight <= 0 or self.label_weight < 0:
+            raise ConfigError(f"distill.weight must be > 0 and distill.label_weight >= 0; got {self.weight}, "
+                              f"{self.label_weight}")
+        if self.teacher is not None and not self.pool:
+            raise ConfigError("distill.pool: a teacher needs sentences to label")
+
+
+@dataclass
 class Config:
     data: DataConfig = field(default_factory=DataConfig)
     model: ModelConfig = field(default_factory=ModelConfig)
     training: TrainingConfig = field(default_factory=TrainingConfig)
+    distill: DistillConfig = field(default_factory=DistillConfig)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

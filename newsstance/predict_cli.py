@@ -9,7 +9,14 @@ import textwrap
 from pathlib import Path
 
 from newsstance.data.readers.jsonl import parse_objects, read_objects, require_str
-from newsstance.data.text_input import InputError, decode_text, html_to_text, looks_like_html, read_bytes
+from newsstance.data.text_input import (
+    InputError,
+    clean_text,
+    decode_text,
+    html_to_text,
+    looks_like_html,
+    read_bytes,
+)
 from newsstance.errors import NewsstanceError
 
 COLOURS = {"claim": "\033[37m", "denial": "\033[1;31m", "attribution": "\033[1;36m"}
@@ -61,7 +68,12 @@ def run_predict(args) -> None:
 
     if args.inputs.count("-") > 1:
         raise InputError("standard input ('-') can be read only once")
+    if args.format == "html" and (len(args.inputs) > 1 or args.jsonl):
+        raise InputError("--format html writes one article's page: give one text/HTML file (or -)")
     model = newsstance.load(None if args.model == "default" else args.model, precision=args.precision)
+    if args.format == "html":
+        _write_html(model, args.model, args.inputs[0])
+        return
     several = len(args.inputs) > 1
     failed = 0
     for source in args.inputs:
@@ -113,3 +125,15 @@ def run_text(args) -> None:
     """`newsstance text FILE`: the text newsstance reads from a file (HTML reduced), as start/end index it."""
     text, _ = read_article(args.input)
     sys.stdout.write(text)
+
+
+def _write_html(model, model_name: str, source: str) -> None:
+    """`--format html`: the page's view of one article, self-contained, on standard output."""
+    from newsstance.service.report import article_payload, render_report
+
+    text, from_html = read_article(source)
+    if not text.strip():
+        raise InputError(f"{source}: the input holds no text")
+    rows = model.analyze(text)
+    payload = article_payload(model_name, clean_text(text), from_html, rows)
+    sys.stdout.write(render_report(payload, STDIN if source == "-" else Path(source).name))

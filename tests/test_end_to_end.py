@@ -103,7 +103,8 @@ def test_resume_refuses_a_checkpoint_without_averages_when_ema_is_switched_on(da
 def test_a_span_only_corpus_teaches_no_labels(data_root, tmp_path):
     """PolNeAR with `labels: false`: its labels leave the class weights and the TF-IDF baseline."""
     from newsstance.data.mixture import MixtureSampler
-    from newsstance.train.loop import _batch_tensors, build, load_corpora
+    from newsstance.train.loop import build, load_corpora
+    from newsstance.train.objective import batch_tensors
 
     config = tiny_config(data_root, tmp_path / "run", "training.baseline=false",
                          'data.train=[{spec: "guideline:guideline"}, {spec: "polnear:polnear/train", labels: false}]')
@@ -112,7 +113,7 @@ def test_a_span_only_corpus_teaches_no_labels(data_root, tmp_path):
     assert MixtureSampler(corpora, 8, 13, len).label_distribution() == pytest.approx(guideline_only)
     _, tokenizer = build(config)
     batch = [(corpora[1], r) for r in corpora[1].records[:4]] + [(corpora[0], corpora[0].records[0])]
-    tensors = _batch_tensors(batch, tokenizer, config)
+    tensors = batch_tensors(batch, tokenizer, config)
     assert tensors["labels"].tolist()[:4] == [-100] * 4 and tensors["labels"][4] >= 0
     assert (tensors["tags"][:4] != -100).any()  # its spans still train the tagger
     assert fit(config).best_dev["n"] == 7

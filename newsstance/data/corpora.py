@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsstance.data.corpus_cache import cached_records
+from newsstance.data.readers import fnc1
 from newsstance.data.readers.emergent import read_emergent
 from newsstance.data.readers.gold import read_gold
 from newsstance.data.readers.newsclaims import read_newsclaims
@@ -31,9 +32,10 @@ KINDS: dict[str, str] = {
     "emergent": "Emergent CSV file",
     "newsclaims": "NewsClaims JSON file",
     "newsdiscourse": "NewsDiscourse split folder",
+    "fnc1": "FNC-1 train_bodies.csv (unlabelled sentences)",
 }
 # Kinds slow enough to parse that their records are cached (corpus_cache.py): PolNeAR ~24 s, guideline ~7 s.
-CACHED_KINDS = frozenset({"polnear", "guideline"})
+CACHED_KINDS = frozenset({"polnear", "guideline", "fnc1"})
 # Kinds whose records carry source/cue spans (the others give None for both).
 SPAN_KINDS = frozenset({"gold", "guideline", "polnear"})
 
@@ -88,5 +90,6 @@ def _read(spec: DataSpec, path: Path, data_root: Path) -> list[SentenceRecord]:
         "emergent": read_emergent,
         "newsclaims": read_newsclaims,
         "newsdiscourse": read_split,
+        "fnc1": fnc1.read_sentences,
     }
     return list(readers[spec.kind](path))

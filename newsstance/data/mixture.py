@@ -10,6 +10,7 @@ import random
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from newsstance.data.labels import LABELS
 from newsstance.data.records import SentenceRecord
@@ -24,6 +25,8 @@ class Corpus:
     weight: float
     spans_supervised: bool  # whether its records carry source/cue annotation (else tags are ignored)
     labels_supervised: bool = True  # whether its labels train the sentence head (else they are ignored)
+    # A teacher's distributions by record id (train/distillation.py), for a distillation pool.
+    soft: Any = None
 
 
 class MixtureSampler:

@@ -100,6 +100,30 @@ def span_tags(e: Encoded, source: Span | None, cue: Span | None, width: int) -> 
     return tags
 
 
+def soft_span_tags(e: Encoded, offsets: list[list[int]], tag_probs: list[list[float]], width: int) -> list[list[float]]:
+    """A teacher's tag distributions (over its own wordpieces, by character `offsets`) carried onto this
+    encoding's target tokens, for a student whose tokenizer cuts words differently.
+
+    A student token takes the distribution of the teacher token holding its first character. A token
+    that continues a teacher token (a word the student splits finer) cannot begin a span: its B mass
+    moves to I. Positions outside the target get an all-zero row (no loss there).
+    """
+    rows = [[0.0] * len(TAGS) for _ in range(width)]
+    for pos in range(1, 1 + e.n_target):
+        start = e.offsets[pos][0]
+        source = next((k for k, (s, end) in enumerate(offsets) if s <= start < end), None)
+        if source is None:
+            rows[pos] = [1.0] + [0.0] * (len(TAGS) - 1)  # whitespace or a character the teacher dropped
+            continue
+        probs = list(tag_probs[source])
+        if start > offsets[source][0]:  # a continuation of the teacher's token
+            for name in ("source", "cue"):
+                b, i = TAGS.index("B-" + name), TAGS.index("I-" + name)
+                probs[i], probs[b] = probs[i] + probs[b], 0.0
+        rows[pos] = probs
+    return rows
+
+
 def decode_span(e: Encoded, tag_probs: torch.Tensor, name: str, text: str | None = None,
                 threshold: float = SPAN_THRESHOLD) -> Span | None:
     """Best run of consecutive target tokens inside a `name` span, mapped back to characters.

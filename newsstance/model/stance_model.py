@@ -18,7 +18,7 @@ import torch
 from newsstance.config import Config
 from newsstance.data.labels import LABELS, SKIP, head_labels
 from newsstance.data.records import Span
-from newsstance.data.segment import neighbours, split_sentences
+from newsstance.data.segment import Sentence, neighbours, split_sentences
 from newsstance.data.text_input import InputError, clean_text
 from newsstance.model.encoding import Encoded, decode_span, encode_batch, pad
 from newsstance.model.network import StanceNetwork
@@ -175,6 +175,20 @@ class StanceModel:
         proba = self.predict_proba(texts, before, after)
         return [self.labels[i] for i in proba.argmax(1)]
 
+    def distributions(self, texts: Sequence[str], before: Sequence[str] | None = None,
+                      after: Sequence[str] | None = None) -> list[dict]:
+        """What a teacher hands a student, per text: `head`, the probabilities over the head's classes
+        (the labels, and skip if the model has it), and per target wordpiece its character span in the
+        text (`offsets`) and its probabilities over the span tags (`tags`, model.encoding.TAGS order)."""
+        texts = _check_texts(texts, "texts")
+        head, tags = self._run(texts, before, after, want_tags=True)
+        out = []
+        for p, (enc, tag_probs) in zip(head, tags, strict=True):
+            kept = slice(1, 1 + enc.n_target)  # the target's wordpieces, after the leading special token
+            out.append({"head": p.tolist(), "offsets": [list(o) for o in enc.offsets[kept]],
+                        "tags": tag_probs[kept].tolist() if tag_probs is not None else None})
+        return out
+
     def spans(self, texts: Sequence[str], before: Sequence[str] | None = None,
               after: Sequence[str] | None = None) -> list[dict]:
         """Per text: label, scores, and `source`/`cue` as {"start", "end", "text"} or None, and
@@ -203,22 +217,33 @@ class StanceModel:
         skip_score. A model with the skip class labels page furniture (bylines, credits, related
         links) `skip`, without spans, when P(skip) > 0.5. Span offsets index `article_text`.
         """
-        if not isinstance(article_text, str):
-            raise InputError(f"analyze: expected the article as str, got {type(article_text).__name__}")
-        sentences = split_sentences(clean_text(article_text))
+        sentences = segment_article(article_text)
         texts = [s.text for s in sentences]
         context = neighbours(texts)
         results = self.spans(texts, [p for p, _ in context], [n for _, n in context]) if texts else []
-        out = []
-        for s, r in zip(sentences, results, strict=True):
-            if r["skip_score"] is not None and r["skip_score"] > SKIP_THRESHOLD:
-                r.update(label=SKIP, source=None, cue=None)
-            for name in ("source", "cue"):
-                if r[name] is not None:
-                    r[name] = {"start": r[name]["start"] + s.start, "end": r[name]["end"] + s.start,
-                               "text": r[name]["text"]}
-            out.append({"text": s.text, "start": s.start, "end": s.end, **r})
-        return out
+        return assemble_article(sentences, results)
+
+
+def segment_article(article_text: str) -> list[Sentence]:
+    """The sentences analyze() labels (the first half of analyze, for callers that batch the middle)."""
+    if not isinstance(article_text, str):
+        raise InputError(f"analyze: expected the article as str, got {type(article_text).__name__}")
+    return split_sentences(clean_text(article_text))
+
+
+def assemble_article(sentences: list[Sentence], results: list[dict]) -> list[dict]:
+    """analyze()'s rows from its sentences and their spans() results (the second half of analyze)."""
+    out = []
+    for s, r in zip(sentences, results, strict=True):
+        r = dict(r)
+        if r["skip_score"] is not None and r["skip_score"] > SKIP_THRESHOLD:
+            r.update(label=SKIP, source=None, cue=None)
+        for name in ("source", "cue"):
+            if r[name] is not None:
+                r[name] = {"start": r[name]["start"] + s.start, "end": r[name]["end"] + s.start,
+                           "text": r[name]["text"]}
+        out.append({"text": s.text, "start": s.start, "end": s.end, **r})
+    return out
 
 
 def _span_dict(text: str, span: Span | None) -> dict | None:

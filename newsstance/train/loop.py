@@ -34,10 +34,10 @@ from newsstance.errors import NewsstanceError
 from newsstance.eval.baselines import TfidfBaseline
 from newsstance.eval.evaluator import Evaluator
 from newsstance.model.encoders import encoder_dir
-from newsstance.model.encoding import IGNORE, encode_batch, pad, span_tags
 from newsstance.model.network import StanceNetwork, build_network
 from newsstance.model.saved_model import save_pretrained
 from newsstance.model.stance_model import StanceModel
+from newsstance.train import objective
 from newsstance.train.checkpoint import load_checkpoint, save_checkpoint, truncate_metrics
 from newsstance.train.weight_average import WeightAverage
 
@@ -118,39 +118,6 @@ def _lr_factor(step: int, config: Config) -> float:
     return max(0.0, (total - step) / max(1, total - warmup))
 
 
-# --- one step ------------------------------------------------------------------------------------
-def _batch_tensors(batch, tokenizer, config: Config) -> dict[str, torch.Tensor]:
-    records = [r for _, r in batch]
-    context = config.model.context
-    encoded = encode_batch(tokenizer, [r.text for r in records], [r.prev for r in records] if context else None,
-                           [r.next for r in records] if context else None, config.model.max_length,
-                           config.model.context_tokens)
-    tensors = pad(encoded, tokenizer.pad_token_id)
-    width = tensors["input_ids"].shape[1]
-    tags = [span_tags(e, r.source, r.cue, width) if c.spans_supervised else [IGNORE] * width
-            for e, (c, r) in zip(encoded, batch, strict=True)]
-    classes = head_labels(config.model.predicts_skip)
-    tensors["labels"] = torch.tensor([classes.index(r.label) if c.labels_supervised else IGNORE for c, r in batch])
-    tensors["tags"] = torch.tensor(tags)
-    return tensors
-
-
-def _loss(network, tensors, weights, config: Config) -> torch.Tensor:
-    inputs = {k: tensors[k] for k in ("input_ids", "token_type_ids", "attention_mask", "target_mask")}
-    with torch.autocast("cpu", dtype=torch.bfloat16, enabled=config.training.bf16):
-        logits, tag_logits = network(**inputs)
-    if (tensors["labels"] != IGNORE).any():
-        loss = torch.nn.functional.cross_entropy(logits.float(), tensors["labels"], weight=weights,
-                                                 ignore_index=IGNORE)
-    else:  # a batch drawn only from span-only corpora (labels: false): the span loss below carries it
-        loss = logits.new_zeros((), dtype=torch.float32)
-    if tag_logits is not None and (tensors["tags"] != IGNORE).any():
-        span_loss = torch.nn.functional.cross_entropy(
-            tag_logits.float().flatten(0, 1), tensors["tags"].flatten(), ignore_index=IGNORE)
-        loss = loss + config.training.span_loss_weight * span_loss
-    return loss
-
-
 # --- fit -----------------------------------------------------------------------------------------
 def fit(config: Config, resume: bool = False, stop_at_step: int | None = None) -> TrainResult | None:
     """Train per `config`; with `resume`, continue from the run's checkpoint.
@@ -162,6 +129,10 @@ def fit(config: Config, resume: bool = False, stop_at_step: int | None = None) -
     (run_dir / "config.yaml").write_text(config.to_yaml(), encoding="utf-8")
     started = time.perf_counter()
     corpora, evaluator = load_corpora(config)
+    if config.distill.teacher is not None:
+        from newsstance.train.distillation import distillation_corpus
+
+        corpora.append(distillation_corpus(config, run_dir))
     network, tokenizer = build(config)
     sampler = MixtureSampler(corpora, config.training.batch_size, config.training.seed,
                              length_of=lambda r: len(r.text))
@@ -191,8 +162,8 @@ def fit(config: Config, resume: bool = False, stop_at_step: int | None = None) -
     bar = tqdm(total=config.training.max_steps, initial=start_step, desc="train", disable=not sys.stderr.isatty())
     stopped_early = False
     while step < config.training.max_steps and not stopped_early:
-        tensors = _batch_tensors(sampler.batch(step), tokenizer, config)
-        loss = _loss(network, tensors, weights, config)
+        tensors = objective.batch_tensors(sampler.batch(step), tokenizer, config)
+        loss = objective.loss(network, tensors, weights, config)
         loss.backward()
         torch.nn.utils.clip_grad_norm_([p for p in network.parameters() if p.requires_grad], 1.0)
         optimizer.step()
@@ -247,7 +218,7 @@ def validate_pipeline(network, tokenizer, config, sampler, evaluator) -> None:
     """Two batches through loss and evaluation before the first step: a broken setup fails in seconds."""
     with torch.no_grad():
         for s in range(2):
-            _loss(network, _batch_tensors(sampler.batch(s), tokenizer, config), None, config)
+            objective.loss(network, objective.batch_tensors(sampler.batch(s), tokenizer, config), None, config)
     if len(evaluator):
         sample = Evaluator(evaluator.records[: 2 * config.training.batch_size], name="smoke")
         sample(StanceModel(network.eval(), tokenizer, config))

@@ -1,11 +1,15 @@
-"""FNC-1 article bodies: unlabelled rumour and debunk coverage, the main source of new annotation."""
+"""FNC-1 article bodies: unlabelled rumour and debunk coverage, the main source of new annotation and
+of the unlabelled pool a student model is distilled on."""
 
 from __future__ import annotations
 
 import csv
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
+from newsstance.data.records import SentenceRecord
+from newsstance.data.segment import neighbours, split_sentences
 from newsstance.errors import DataFormatError
 
 
@@ -28,3 +32,13 @@ def read_documents(path: Path) -> dict[str, str]:
                 raise DataFormatError(path, "empty Body ID", line=reader.line_num, field="Body ID")
             docs[doc_id(row["Body ID"])] = row["articleBody"]
     return docs
+
+
+def read_sentences(path: Path) -> Iterator[SentenceRecord]:
+    """Every body's sentences, unlabelled (the `fnc1` data spec: material to annotate or distil on)."""
+    for doc, body in read_documents(path).items():
+        sentences = split_sentences(body)
+        texts = [s.text for s in sentences]
+        for s, (prev, nxt) in zip(sentences, neighbours(texts), strict=True):
+            yield SentenceRecord(id=f"{doc}@{s.start}", doc=doc, text=s.text, prev=prev, next=nxt, label=None,
+                                 source=None, cue=None, origin="fnc1:train")
