@@ -1,4 +1,4 @@
-"""Command line: newsstance train | eval | predict | serve | text | data stats."""
+"""Command line: newsstance train | eval | predict | serve | label | export | text | data."""
 
 from __future__ import annotations
 
@@ -71,6 +71,25 @@ def _serve(args: argparse.Namespace) -> None:
     serve(args.model, args.host, args.port, args.precision, settings)
 
 
+def _label(args: argparse.Namespace) -> None:
+    from newsstance.label.command import run_label
+
+    for name in ("shard_size", "workers", "max_chars"):
+        if getattr(args, name) <= 0:
+            raise ConfigError(f"--{name.replace('_', '-')} must be > 0, got {getattr(args, name)}")
+    counts = run_label(args)
+    print(f"{counts['articles_labelled']} articles labelled, {counts['articles_failed']} recorded in "
+          f"{args.out / 'errors.jsonl'}; {counts['sentences']} sentences {counts['labels']} in {args.out / 'shards'}")
+
+
+def _export(args: argparse.Namespace) -> None:
+    from newsstance import DEFAULT_MODEL_DIR
+    from newsstance.model.export import export_transformers
+
+    source = DEFAULT_MODEL_DIR if args.model == "default" else Path(args.model)
+    print(f"wrote {export_transformers(source, args.out)}")
+
+
 def _text(args: argparse.Namespace) -> None:
     from newsstance.predict_cli import run_text
 
@@ -127,6 +146,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-wait-ms", type=float, default=5.0,
                    help="how long a request waits for others to share a model call (default 5 ms)")
     p.set_defaults(func=_serve)
+
+    p = sub.add_parser("label", help="label a whole corpus into Parquet shards (resumable; locally or on Ray)")
+    p.add_argument("input", type=Path, metavar="INPUT",
+                   help="a folder of .txt/.html files, a .jsonl or .parquet file of articles, or a saved "
+                        "Hugging Face dataset folder")
+    p.add_argument("--out", type=Path, required=True, help="output folder (rerun the same command to resume)")
+    p.add_argument("--model", default="default", help="model directory, or 'default' for the shipped model")
+    p.add_argument("--precision", choices=PRECISIONS, default=None)
+    p.add_argument("--engine", choices=["local", "ray"], default="local")
+    p.add_argument("--address", default=None, help="Ray cluster to join (default: start a local one for the run)")
+    p.add_argument("--workers", type=int, default=2, help="Ray: model replicas (actors), one model load each")
+    p.add_argument("--shard-size", type=int, default=1000, help="articles per output shard")
+    p.add_argument("--id-column", default="id")
+    p.add_argument("--text-column", default="text")
+    p.add_argument("--split", default=None, help="the split of a saved DatasetDict")
+    p.add_argument("--max-chars", type=int, default=1_000_000, help="longer articles are recorded as errors")
+    p.set_defaults(func=_label)
+
+    p = sub.add_parser("export", help="write a model in another library's format")
+    p.add_argument("out", type=Path, metavar="OUT", help="folder to write")
+    p.add_argument("--format", choices=["transformers"], default="transformers",
+                   help="transformers: an AutoModelForSequenceClassification folder with tokenizer and model card")
+    p.add_argument("--model", default="default", help="model directory, or 'default' for the shipped model")
+    p.set_defaults(func=_export)
 
     p = sub.add_parser("text", help="print the text newsstance reads from a file (HTML reduced to text): "
                                     "the text that predict's start/end offsets index")

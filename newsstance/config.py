@@ -41,6 +41,10 @@ class ModelConfig:
     # A fourth class for page furniture (bylines, credits, related links), learned from `skip` rows:
     # analyze() and the CLI then mark such sentences `skip`; predict/predict_proba keep three columns.
     predicts_skip: bool = False
+    # How the sentence head reads the encoder: "mean" over the target sentence's wordpieces, or "cls",
+    # the first token through a dense + tanh pooler, as transformers' BertForSequenceClassification does
+    # (a cls-pooled model exports exactly as a standard transformers classifier).
+    pooling: Literal["mean", "cls"] = "mean"
 
     def __post_init__(self) -> None:
         if not 16 <= self.max_length <= 512:

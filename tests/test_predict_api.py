@@ -86,18 +86,49 @@ def test_a_skip_model_keeps_three_columns_and_scores_page_furniture(skip_model):
     assert skip_model.predict(texts)[0] in skip_model.labels
 
 
-def test_analyze_marks_furniture_skip_without_spans(skip_model, monkeypatch):
-    from newsstance.model import stance_model
+def test_analyze_marks_furniture_skip_when_it_is_the_most_probable_class():
+    from newsstance.data.segment import Sentence
+    from newsstance.model.stance_model import assemble_article
 
-    article = "Iran denies selling drones. By Jane Doe. The ministry said so."
-    monkeypatch.setattr(stance_model, "SKIP_THRESHOLD", -1.0)  # everything counts as furniture
-    rows = skip_model.analyze(article)
-    assert all(r["label"] == "skip" and r["source"] is None and r["cue"] is None for r in rows)
-    monkeypatch.setattr(stance_model, "SKIP_THRESHOLD", 1.0)  # nothing does
-    rows = skip_model.analyze(article)
-    assert all(r["label"] in skip_model.labels and 0 <= r["skip_score"] <= 1 for r in rows)
+    span = {"start": 0, "end": 2, "text": "By"}
+    row = {"label": "attribution", "scores": {"claim": 0.1, "denial": 0.1, "attribution": 0.8}, "source": span,
+           "cue": span}
+    # Joint probabilities: attribution (1 - 0.45) x 0.8 = 0.44 < skip 0.45; 0.44 x ... the other way round below.
+    furniture, sentence = [{**row, "skip_score": 0.45}], [{**row, "skip_score": 0.43}]
+    marked = assemble_article([Sentence("By Jane Doe", 0, 11)], furniture)[0]
+    assert (marked["label"], marked["source"], marked["cue"]) == ("skip", None, None)
+    kept = assemble_article([Sentence("By Jane Doe", 0, 11)], sentence)[0]
+    assert kept["label"] == "attribution" and kept["source"] == span
 
 
 def test_a_model_without_the_skip_class_says_so(tiny_model):
     assert not tiny_model.predicts_skip and tiny_model.skip_proba(["x"]) is None
     assert tiny_model.spans(["Iran denies selling drones."])[0]["skip_score"] is None
+
+
+def test_a_cls_pooled_model_exports_to_a_transformers_pipeline_with_the_same_labels(data_root, tmp_path):
+    from conftest import tiny_config
+    from transformers import pipeline
+
+    from newsstance.cli import main
+    from newsstance.data.corpora import load_spec
+    from newsstance.data.labels import head_labels
+    from newsstance.train.loop import fit
+
+    run = fit(tiny_config(data_root, tmp_path / "run", "model.pooling=cls", "model.predicts_skip=true",
+                          "model.context=false", "training.baseline=false"))
+    assert main(["export", "--format", "transformers", str(tmp_path / "hf"), "--model", str(run.run_dir / "best")]) == 0
+    texts = [r.text for r in load_spec("gold:gold/dev.jsonl", data_root)]
+    model = newsstance.load(run.run_dir / "best", precision="fp32")
+    expected = [head_labels(True)[int(np.argmax(d["head"]))] for d in model.distributions(texts)]
+    classify = pipeline("text-classification", model=str(tmp_path / "hf"), device="cpu")
+    assert [out["label"] for out in classify(texts)] == expected
+    card = (tmp_path / "hf" / "README.md").read_text()
+    assert card.startswith("---\nlanguage: en") and "pipeline_tag: text-classification" in card
+
+
+def test_a_mean_pooled_model_is_refused_by_the_export(trained, tmp_path):
+    from newsstance.model.export import export_transformers
+
+    with pytest.raises(NewsstanceError, match="only a model trained with model.pooling: cls"):
+        export_transformers(trained.run_dir / "best", tmp_path / "hf")

@@ -23,10 +23,13 @@ from newsstance.model.encoding import TAGS
 
 
 class StanceNetwork(nn.Module):
-    def __init__(self, encoder: nn.Module, n_labels: int, span_head: bool, dropout: float):
+    def __init__(self, encoder: nn.Module, n_labels: int, span_head: bool, dropout: float,
+                 pooling: str = "mean"):
         super().__init__()
         self.encoder = encoder
         hidden = encoder.config.hidden_size
+        self.pooling = pooling
+        self.pooler = nn.Linear(hidden, hidden) if pooling == "cls" else None
         self.dropout = nn.Dropout(dropout)
         self.classifier = nn.Linear(hidden, n_labels)
         self.tagger = nn.Linear(hidden, len(TAGS)) if span_head else None
@@ -39,10 +42,13 @@ class StanceNetwork(nn.Module):
     ) -> tuple[torch.Tensor, torch.Tensor | None]:
         extra = {"token_type_ids": token_type_ids} if self._takes_token_types else {}
         states = self.encoder(input_ids=input_ids, attention_mask=attention_mask, **extra).last_hidden_state
-        # Mean over the target sentence's wordpieces: the context informs them through attention
-        # but does not dilute the pooled vector.
-        weights = target_mask.unsqueeze(-1).to(states.dtype)
-        pooled = (states * weights).sum(1) / weights.sum(1).clamp(min=1.0)
+        if self.pooler is not None:  # BERT's pooler: the first token, dense, tanh
+            pooled = torch.tanh(self.pooler(states[:, 0]))
+        else:
+            # Mean over the target sentence's wordpieces: the context informs them through attention
+            # but does not dilute the pooled vector.
+            weights = target_mask.unsqueeze(-1).to(states.dtype)
+            pooled = (states * weights).sum(1) / weights.sum(1).clamp(min=1.0)
         logits = self.classifier(self.dropout(pooled))
         tag_logits = self.tagger(self.dropout(states)) if self.tagger is not None else None
         return logits, tag_logits
@@ -87,7 +93,7 @@ def build_network(config: Config, encoder_config: dict[str, Any] | None = None) 
     """The network `config` describes, its trainable parameters marked (requires_grad)."""
     encoder = build_encoder(config, encoder_config)
     net = StanceNetwork(encoder, len(head_labels(config.model.predicts_skip)), config.model.span_head,
-                        config.model.dropout)
+                        config.model.dropout, config.model.pooling)
     if config.model.lora_rank is not None:
         add_lora(net, config)
     else:

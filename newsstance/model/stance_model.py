@@ -33,9 +33,6 @@ log = logging.getLogger(__name__)
 # OpenVINO int8 path measured flat (533-571/s) from 2,048 to 8,192 tokens.
 TOKENS_PER_BATCH = 2048
 MAX_BATCH = 64
-# P(skip) above which analyze() calls a sentence page furniture: the skip class is the head's argmax
-# whenever it holds more than half the mass.
-SKIP_THRESHOLD = 0.5
 
 
 def _check_texts(texts: Sequence[str], name: str) -> list[str]:
@@ -215,7 +212,8 @@ class StanceModel:
     def analyze(self, article_text: str) -> list[dict]:
         """Segment an article and label every sentence: text, start, end, label, scores, source, cue,
         skip_score. A model with the skip class labels page furniture (bylines, credits, related
-        links) `skip`, without spans, when P(skip) > 0.5. Span offsets index `article_text`.
+        links) `skip`, without spans, when skip is its most probable class. Span offsets index
+        `article_text`.
         """
         sentences = segment_article(article_text)
         texts = [s.text for s in sentences]
@@ -231,12 +229,19 @@ def segment_article(article_text: str) -> list[Sentence]:
     return split_sentences(clean_text(article_text))
 
 
+def is_furniture(result: dict) -> bool:
+    """Whether skip is the head's most probable class: P(skip) above every label's joint probability,
+    (1 - P(skip)) x its score. The exported transformers classifier's argmax gives the same label."""
+    p_skip = result["skip_score"]
+    return p_skip is not None and p_skip > (1.0 - p_skip) * max(result["scores"].values())
+
+
 def assemble_article(sentences: list[Sentence], results: list[dict]) -> list[dict]:
     """analyze()'s rows from its sentences and their spans() results (the second half of analyze)."""
     out = []
     for s, r in zip(sentences, results, strict=True):
         r = dict(r)
-        if r["skip_score"] is not None and r["skip_score"] > SKIP_THRESHOLD:
+        if is_furniture(r):
             r.update(label=SKIP, source=None, cue=None)
         for name in ("source", "cue"):
             if r[name] is not None:
