@@ -54,6 +54,17 @@ def _stats(args: argparse.Namespace) -> None:
     print(format_table(label_counts(tuple(args.spec) if args.spec else STANDARD_SPECS, root)))
 
 
+def _data_export(args: argparse.Namespace) -> None:
+    from newsstance.data.corpora import default_data_root
+    from newsstance.data.hf_export import export
+
+    root = Path(args.data_root) if args.data_root else default_data_root()
+    counts = export(root, args.out)
+    for split, c in counts.items():
+        print(f"{split:28s} {sum(c.values()):7d} rows  " + "  ".join(f"{k} {v}" for k, v in sorted(c.items())))
+    print(f"datasets.load_from_disk({str(args.out)!r}); as a data spec: hf:{args.out}/<split>")
+
+
 def _predict(args: argparse.Namespace) -> None:
     from newsstance.predict_cli import run_predict
 
@@ -198,6 +209,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data-root", default=None)
     p.add_argument("--spec", action="append", help="only these KIND:PATH specs")
     p.set_defaults(func=_stats)
+    p = dsub.add_parser("export", help="every converted corpus and the guideline annotations as a Hugging Face "
+                                       "DatasetDict (Parquet copy and dataset card beside it)")
+    p.add_argument("--data-root", default=None)
+    p.add_argument("--out", type=Path, required=True)
+    p.set_defaults(func=_data_export)
     return parser
 
 

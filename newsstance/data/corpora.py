@@ -15,6 +15,7 @@ from newsstance.data.corpus_cache import cached_records
 from newsstance.data.readers import fnc1
 from newsstance.data.readers.emergent import read_emergent
 from newsstance.data.readers.gold import read_gold
+from newsstance.data.readers.hf_dataset import read_hf
 from newsstance.data.readers.newsclaims import read_newsclaims
 from newsstance.data.readers.newsdiscourse import read_split
 from newsstance.data.readers.polnear import read_compartment
@@ -33,11 +34,12 @@ KINDS: dict[str, str] = {
     "newsclaims": "NewsClaims JSON file",
     "newsdiscourse": "NewsDiscourse split folder",
     "fnc1": "FNC-1 train_bodies.csv (unlabelled sentences)",
+    "hf": "a saved Hugging Face dataset (a split of `newsstance data export`, e.g. hf:export/guideline)",
 }
 # Kinds slow enough to parse that their records are cached (corpus_cache.py): PolNeAR ~24 s, guideline ~7 s.
 CACHED_KINDS = frozenset({"polnear", "guideline", "fnc1"})
 # Kinds whose records carry source/cue spans (the others give None for both).
-SPAN_KINDS = frozenset({"gold", "guideline", "polnear"})
+SPAN_KINDS = frozenset({"gold", "guideline", "polnear", "hf"})
 
 
 @dataclass(frozen=True)
@@ -91,5 +93,6 @@ def _read(spec: DataSpec, path: Path, data_root: Path) -> list[SentenceRecord]:
         "newsclaims": read_newsclaims,
         "newsdiscourse": read_split,
         "fnc1": fnc1.read_sentences,
+        "hf": read_hf,
     }
     return list(readers[spec.kind](path))
