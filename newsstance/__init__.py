@@ -27,17 +27,21 @@ __version__ = "0.2.0"
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "default_model"
 
 
-def load(path: str | Path | None = None, precision: str | None = None):
+def load(path: str | Path | None = None, precision: str | None = None, device: str = "cpu"):
     """Load a model directory (a training run's best/), or the shipped default model when None.
 
     precision: one of newsstance.model.precision.PRECISIONS; None picks the default chosen by
     measurement, and falls back to PyTorch bf16 (with a warning) where that default cannot run.
+    device: "cpu", "cuda", or "auto" (CUDA where present); on a GPU the default precision is bf16.
     """
     from newsstance.errors import BackendError
     from newsstance.model.precision import DEFAULT_PRECISION, FALLBACK_PRECISION
     from newsstance.model.stance_model import StanceModel
 
     directory = DEFAULT_MODEL_DIR if path in (None, "default") else Path(path)
+    device = _device(device)
+    if device != "cpu":
+        return StanceModel.from_pretrained(directory, precision or "bf16", device)
     if precision is not None:
         return StanceModel.from_pretrained(directory, precision=precision)
     try:
@@ -45,3 +49,19 @@ def load(path: str | Path | None = None, precision: str | None = None):
     except BackendError as e:
         logging.getLogger(__name__).warning("%s; using precision %r instead", e, FALLBACK_PRECISION)
         return StanceModel.from_pretrained(directory, FALLBACK_PRECISION)
+
+
+def _device(device: str) -> str:
+    from newsstance.errors import ConfigError
+
+    if device not in ("cpu", "cuda", "auto"):
+        raise ConfigError(f"device {device!r}: expected cpu, cuda or auto")
+    if device == "cpu":
+        return device
+    import torch
+
+    if torch.cuda.is_available():
+        return "cuda"
+    if device == "cuda":
+        raise ConfigError("device 'cuda': no CUDA device is available here (use cpu or auto)")
+    return "cpu"

@@ -34,6 +34,8 @@ def _train(args: argparse.Namespace) -> None:
     from newsstance.train.loop import fit
 
     result = fit(config, resume=args.resume)
+    if result is None:  # a data-parallel rank other than 0: rank 0 reports
+        return
     dev, base = result.best_dev, result.baseline_dev
     print(f"best step {result.best_step}: dev macro-F1 {dev['macro_f1']:.4f} "
           f"(95% CI {dev['macro_f1_ci'][0]:.4f}-{dev['macro_f1_ci'][1]:.4f}), n={dev['n']}, skipped={dev['skipped']}")
@@ -79,7 +81,7 @@ def _serve(args: argparse.Namespace) -> None:
             raise ConfigError(f"--{name.replace('_', '-')} must be > 0, got {getattr(args, name)}")
     settings = ServiceSettings(max_body_bytes=args.max_body_bytes, max_queued_sentences=args.max_queued_sentences,
                                batch_wait_ms=args.batch_wait_ms)
-    serve(args.model, args.host, args.port, args.precision, settings)
+    serve(args.model, args.host, args.port, args.precision, settings, args.device)
 
 
 def _label(args: argparse.Namespace) -> None:
@@ -144,6 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="html: one article as a self-contained page (shaded sentences, who said what)")
     p.add_argument("--precision", choices=PRECISIONS, default=None,
                    help="numeric path (default: the measured fastest that keeps accuracy)")
+    p.add_argument("--device", choices=["cpu", "cuda", "auto"], default="cpu",
+                   help="cuda or auto (CUDA where present) runs PyTorch bf16 on the GPU")
     p.set_defaults(func=_predict)
 
     p = sub.add_parser("serve", help="HTTP service and page: POST /v1/analyze, /v1/predict; GET / (the page), /docs")
@@ -151,6 +155,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--precision", choices=PRECISIONS, default=None)
+    p.add_argument("--device", choices=["cpu", "cuda", "auto"], default="cpu",
+                   help="cuda or auto (CUDA where present) runs PyTorch bf16 on the GPU")
     p.add_argument("--max-body-bytes", type=int, default=2 * 2**20, help="larger requests get 413 (default 2 MB)")
     p.add_argument("--max-queued-sentences", type=int, default=20_000,
                    help="more queued work gets 503 with Retry-After (default 20,000 sentences)")
@@ -165,6 +171,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True, help="output folder (rerun the same command to resume)")
     p.add_argument("--model", default="default", help="model directory, or 'default' for the shipped model")
     p.add_argument("--precision", choices=PRECISIONS, default=None)
+    p.add_argument("--device", choices=["cpu", "cuda", "auto"], default="cpu",
+                   help="cuda or auto (CUDA where present) runs PyTorch bf16 on the GPU")
     p.add_argument("--engine", choices=["local", "ray"], default="local")
     p.add_argument("--address", default=None, help="Ray cluster to join (default: start a local one for the run)")
     p.add_argument("--workers", type=int, default=2, help="Ray: model replicas (actors), one model load each")

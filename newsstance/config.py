@@ -74,6 +74,9 @@ class TrainingConfig:
     class_weighting: Literal["none", "inverse", "inverse_sqrt"] = "inverse_sqrt"
     span_loss_weight: float = 0.5
     threads: int = 2
+    # auto: CUDA where present, else the CPU. Mixed precision (bf16) autocasts the forward pass: bf16 on
+    # the CPU's AMX and on GPUs that have it, fp16 with loss scaling on GPUs that do not.
+    device: Literal["auto", "cpu", "cuda"] = "auto"
     bf16: bool = False
     max_train_examples: int | None = None
     max_dev_examples: int | None = None

@@ -70,7 +70,8 @@ def run_predict(args) -> None:
         raise InputError("standard input ('-') can be read only once")
     if args.format == "html" and (len(args.inputs) > 1 or args.jsonl):
         raise InputError("--format html writes one article's page: give one text/HTML file (or -)")
-    model = newsstance.load(None if args.model == "default" else args.model, precision=args.precision)
+    model = newsstance.load(None if args.model == "default" else args.model, precision=args.precision,
+                            device=args.device)
     if args.format == "html":
         _write_html(model, args.model, args.inputs[0])
         return

@@ -26,9 +26,9 @@ def run_label(args) -> dict:
     if args.engine == "ray":
         from newsstance.label.ray_engine import run_ray
 
-        run_ray(job, model_path, args.precision, args.workers, args.address)
+        run_ray(job, model_path, args.precision, args.workers, args.address, args.device)
     else:
         from newsstance.label.local import run_local
 
-        run_local(job, newsstance.load(model_path, precision=args.precision))
+        run_local(job, newsstance.load(model_path, precision=args.precision, device=args.device))
     return job.finish()

@@ -28,13 +28,13 @@ ARTICLES_PER_CALL = 16  # one actor call: enough sentences for the model's own l
 class Labeller:
     """A Ray actor: one model load, then batches of articles in, their sentence rows out."""
 
-    def __init__(self, model_path: str | None, precision: str | None, threads: int):
+    def __init__(self, model_path: str | None, precision: str | None, threads: int, device: str):
         import torch
 
         import newsstance
 
         torch.set_num_threads(threads)
-        self.model = newsstance.load(model_path, precision=precision)
+        self.model = newsstance.load(model_path, precision=precision, device=device)
 
     def __call__(self, batch: dict) -> dict:
         # Articles go in under their input position (ids need not be unique); the rows come out with
@@ -54,7 +54,8 @@ class Labeller:
         return out
 
 
-def run_ray(job: LabelJob, model_path: str | None, precision: str | None, workers: int, address: str | None) -> None:
+def run_ray(job: LabelJob, model_path: str | None, precision: str | None, workers: int, address: str | None,
+            device: str = "cpu") -> None:
     import ray
 
     started_here = address is None
@@ -83,8 +84,8 @@ def run_ray(job: LabelJob, model_path: str | None, precision: str | None, worker
                     items += [{"shard": k, "position": p, "id": a.id, "text": a.text, "from_html": a.from_html,
                                "error": a.error} for p, a in enumerate(job.source.slice(start, stop), start=start)]
                 labelled = ray.data.from_items(items).map_batches(
-                    Labeller, fn_constructor_args=(model_path, precision, threads), concurrency=workers,
-                    batch_size=ARTICLES_PER_CALL, num_cpus=threads)
+                    Labeller, fn_constructor_args=(model_path, precision, threads, device), concurrency=workers,
+                    batch_size=ARTICLES_PER_CALL, num_cpus=threads, num_gpus=1 if device != "cpu" else None)
                 by_shard: dict[int, list[dict]] = {k: [] for k in shards}
                 for batch in labelled.iter_batches(batch_format="pyarrow", batch_size=None):
                     for row in batch.to_pylist():

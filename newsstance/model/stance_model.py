@@ -72,16 +72,21 @@ class StanceModel:
 
     def _setup(self, network, forward, tokenizer, config: Config, precision: Precision, path: Path | None) -> None:
         self.network, self._forward, self.tokenizer, self.config = network, forward, tokenizer, config
+        # A PyTorch network on a GPU gets its batches there; the OpenVINO paths run on the CPU.
+        self.device = next(network.parameters()).device if network is not None else torch.device("cpu")
         self.precision, self.path = precision, path
         self.labels: tuple[str, ...] = LABELS
         self._lock = threading.Lock()
 
     @classmethod
-    def from_pretrained(cls, path: str | Path, precision: Precision = "fp32") -> StanceModel:
+    def from_pretrained(cls, path: str | Path, precision: Precision = "fp32", device: str = "cpu") -> StanceModel:
         """Load a model directory. On the OpenVINO paths a warm cache gives the compiled network without
-        building the PyTorch one (or importing transformers)."""
+        building the PyTorch one (or importing transformers). `device` "cuda" runs the PyTorch paths
+        (fp32, bf16) on the GPU."""
         path = Path(path)
         precision = check_precision(precision)
+        if device != "cpu" and precision in OPENVINO_PRECISIONS:
+            raise InputError(f"precision {precision!r} runs on the CPU only; on device {device!r} use fp32 or bf16")
         meta = read_meta(path)
         config = Config.from_dict(meta["config"])
         tokenizer = FastTokenizer(path)
@@ -93,7 +98,7 @@ class StanceModel:
             model._setup(None, OpenVinoForward(graph, int8, torch.get_num_threads()), tokenizer, config, precision,
                          path)
             return model
-        return cls(load_network(path, meta, config), tokenizer, config, precision, path)
+        return cls(load_network(path, meta, config).to(device), tokenizer, config, precision, path)
 
     @property
     def predicts_skip(self) -> bool:
@@ -132,11 +137,13 @@ class StanceModel:
                 size = max(1, min(MAX_BATCH, TOKENS_PER_BATCH // max(width, 1)))
                 idx = order[start : start + size]
                 batch = pad([encoded[i] for i in idx], pad_id)
+                if self.device.type != "cpu":
+                    batch = {k: v.to(self.device) for k, v in batch.items()}
                 logits, tag_logits = self._forward(**batch)
-                p = torch.softmax(logits.float(), -1).numpy()
+                p = torch.softmax(logits.float(), -1).cpu().numpy()
                 probs[idx] = p
                 if want_tags and tag_logits is not None:
-                    tp = torch.softmax(tag_logits.float(), -1)
+                    tp = torch.softmax(tag_logits.float(), -1).cpu()
                     for row, i in enumerate(idx):
                         tags[i] = (encoded[i], tp[row])
                 elif want_tags:

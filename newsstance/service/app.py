@@ -197,12 +197,13 @@ def _version() -> str:
     return __version__
 
 
-def serve(model_path: str | None, host: str, port: int, precision: str | None, settings: ServiceSettings) -> None:
+def serve(model_path: str | None, host: str, port: int, precision: str | None, settings: ServiceSettings,
+          device: str = "cpu") -> None:
     import uvicorn
 
     import newsstance
 
-    model = newsstance.load(model_path, precision=precision)
+    model = newsstance.load(model_path, precision=precision, device=device)
     name = model_path or "default"
     app = create_app(model, name, settings)
     log.info("serving %s (%s) on http://%s:%d", name, model.precision, host, port)

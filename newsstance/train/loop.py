@@ -39,6 +39,7 @@ from newsstance.model.saved_model import save_pretrained
 from newsstance.model.stance_model import StanceModel
 from newsstance.train import objective
 from newsstance.train.checkpoint import load_checkpoint, save_checkpoint, truncate_metrics
+from newsstance.train.hardware import Hardware, setup_hardware
 from newsstance.train.weight_average import WeightAverage
 
 log = logging.getLogger(__name__)
@@ -55,9 +56,15 @@ class TrainResult:
 
 
 # --- setup ---------------------------------------------------------------------------------------
-def setup(config: Config) -> Path:
+def setup(config: Config, main: bool = True) -> Path:
     """Check the output directory is writable with room to spare, seed everything, set threads."""
     run_dir = Path(config.training.output_dir)
+    torch.set_num_threads(config.training.threads)
+    random.seed(config.training.seed)
+    np.random.seed(config.training.seed)
+    torch.manual_seed(config.training.seed)
+    if not main:  # rank 0 checks and writes the run directory
+        return run_dir
     try:
         run_dir.mkdir(parents=True, exist_ok=True)
         probe = run_dir / ".write-probe"
@@ -69,10 +76,6 @@ def setup(config: Config) -> Path:
     if free < MIN_FREE_BYTES:
         raise NewsstanceError(f"training.output_dir {run_dir}: only {free // 2**20} MiB free on its disk; "
                               f"need at least {MIN_FREE_BYTES // 2**20} MiB for checkpoints")
-    torch.set_num_threads(config.training.threads)
-    random.seed(config.training.seed)
-    np.random.seed(config.training.seed)
-    torch.manual_seed(config.training.seed)
     return run_dir
 
 
@@ -125,15 +128,35 @@ def fit(config: Config, resume: bool = False, stop_at_step: int | None = None) -
     `stop_at_step` ends the process-level loop early without finishing the run (returns None), the
     way an interruption would: tests use it to check that --resume reproduces an uninterrupted run.
     """
-    run_dir = setup(config)
-    (run_dir / "config.yaml").write_text(config.to_yaml(), encoding="utf-8")
+    hardware = setup_hardware(config)
+    try:
+        return _fit(config, hardware, resume, stop_at_step)
+    finally:
+        hardware.close()
+
+
+def _fit(config: Config, hardware: Hardware, resume: bool, stop_at_step: int | None) -> TrainResult | None:
+    run_dir = setup(config, hardware.main)
+    if hardware.main:
+        (run_dir / "config.yaml").write_text(config.to_yaml(), encoding="utf-8")
     started = time.perf_counter()
     corpora, evaluator = load_corpora(config)
     if config.distill.teacher is not None:
         from newsstance.train.distillation import distillation_corpus
 
+        if not hardware.main:
+            hardware.barrier()  # rank 0 has the teacher label the pool once; the others then read it
         corpora.append(distillation_corpus(config, run_dir))
+        if hardware.main:
+            hardware.barrier()
     network, tokenizer = build(config)
+    network.to(hardware.device)
+    trained = network
+    if hardware.distributed:
+        from torch.nn.parallel import DistributedDataParallel
+
+        trained = DistributedDataParallel(network, device_ids=[hardware.device.index] if hardware.device.index
+                                          is not None else None)
     sampler = MixtureSampler(corpora, config.training.batch_size, config.training.seed,
                              length_of=lambda r: len(r.text))
     classes = head_labels(config.model.predicts_skip)
@@ -151,40 +174,53 @@ def fit(config: Config, resume: bool = False, stop_at_step: int | None = None) -
         scheduler.last_epoch = start_step
         for group, base in zip(optimizer.param_groups, scheduler.base_lrs, strict=True):
             group["lr"] = base * _lr_factor(start_step, config)
-        truncate_metrics(run_dir / "metrics.jsonl", start_step)
+        if hardware.main:
+            truncate_metrics(run_dir / "metrics.jsonl", start_step)
         log.info("resumed at step %d (best dev macro-F1 %.4f at step %d)", start_step,
                  state["best_macro_f1"], state["best_step"])
-    else:
+    elif hardware.main:
         (run_dir / "metrics.jsonl").write_text("", encoding="utf-8")
-        validate_pipeline(network, tokenizer, config, sampler, evaluator)
+        validate_pipeline(network, tokenizer, config, sampler, evaluator, hardware)
     step = start_step
     network.train()
-    bar = tqdm(total=config.training.max_steps, initial=start_step, desc="train", disable=not sys.stderr.isatty())
+    bar = tqdm(total=config.training.max_steps, initial=start_step, desc="train",
+               disable=not (sys.stderr.isatty() and hardware.main))
     stopped_early = False
+    scaler = hardware.scaler
     while step < config.training.max_steps and not stopped_early:
-        tensors = objective.batch_tensors(sampler.batch(step), tokenizer, config)
-        loss = objective.loss(network, tensors, weights, config)
-        loss.backward()
+        tensors = objective.batch_tensors(hardware.rows(sampler.batch(step)), tokenizer, config)
+        loss = objective.loss(trained, tensors, weights, config, hardware)
+        (scaler.scale(loss) if scaler else loss).backward()
+        if scaler:
+            scaler.unscale_(optimizer)
         torch.nn.utils.clip_grad_norm_([p for p in network.parameters() if p.requires_grad], 1.0)
-        optimizer.step()
+        if scaler:
+            scaler.step(optimizer)
+            scaler.update()
+        else:
+            optimizer.step()
         if average is not None:
             average.update()
         scheduler.step()
         optimizer.zero_grad(set_to_none=True)
         step += 1
-        if step % 20 == 0 and not sys.stderr.isatty():
+        if step % 20 == 0 and not sys.stderr.isatty() and hardware.main:
             log.info("step %d/%d loss %.4f (%.2f s/step)", step, config.training.max_steps, loss.item(),
                      (time.perf_counter() - started) / max(1, step - start_step))
         bar.update(1)
         bar.set_postfix(loss=f"{loss.item():.3f}")
         if step % config.training.eval_every == 0 or step == config.training.max_steps:
-            stopped_early = _evaluate_and_checkpoint(network, tokenizer, config, evaluator, run_dir, optimizer,
-                                                     average, step, state, loss.item(), started)
+            if hardware.main:
+                stopped_early = _evaluate_and_checkpoint(network, tokenizer, config, evaluator, run_dir, optimizer,
+                                                         average, step, state, loss.item(), started)
+            stopped_early = hardware.agree(stopped_early)
             network.train()
         if stop_at_step is not None and step >= stop_at_step:
             bar.close()
             return None
     bar.close()
+    if not hardware.main:
+        return None
     return finish(config, run_dir, corpora, evaluator, state, step)
 
 
@@ -214,11 +250,12 @@ def _evaluate_and_checkpoint(network, tokenizer, config, evaluator, run_dir, opt
 
 
 # --- validate ------------------------------------------------------------------------------------
-def validate_pipeline(network, tokenizer, config, sampler, evaluator) -> None:
+def validate_pipeline(network, tokenizer, config, sampler, evaluator, hardware: Hardware) -> None:
     """Two batches through loss and evaluation before the first step: a broken setup fails in seconds."""
     with torch.no_grad():
         for s in range(2):
-            objective.loss(network, objective.batch_tensors(sampler.batch(s), tokenizer, config), None, config)
+            tensors = objective.batch_tensors(sampler.batch(s), tokenizer, config)
+            objective.loss(network, tensors, None, config, hardware)
     if len(evaluator):
         sample = Evaluator(evaluator.records[: 2 * config.training.batch_size], name="smoke")
         sample(StanceModel(network.eval(), tokenizer, config))

@@ -12,6 +12,7 @@ import torch
 from newsstance.config import Config
 from newsstance.data.labels import head_labels
 from newsstance.model.encoding import IGNORE, TAGS, encode_batch, pad, soft_span_tags, span_tags
+from newsstance.train.hardware import Hardware
 
 
 def batch_tensors(batch, tokenizer, config: Config) -> dict[str, torch.Tensor]:
@@ -45,9 +46,12 @@ def _kl(target: torch.Tensor, logits: torch.Tensor) -> torch.Tensor:
     return (target * (torch.log(target.clamp_min(1e-8)) - log_q)).sum(-1).mean()
 
 
-def loss(network, tensors, weights, config: Config) -> torch.Tensor:
+def loss(network, tensors, weights, config: Config, hardware: Hardware) -> torch.Tensor:
+    tensors = {k: v.to(hardware.device) for k, v in tensors.items()}
+    weights = weights.to(hardware.device) if weights is not None else None
     inputs = {k: tensors[k] for k in ("input_ids", "token_type_ids", "attention_mask", "target_mask")}
-    with torch.autocast("cpu", dtype=torch.bfloat16, enabled=config.training.bf16):
+    with torch.autocast(hardware.device.type, dtype=hardware.autocast or torch.bfloat16,
+                        enabled=hardware.autocast is not None):
         logits, tag_logits = network(**inputs)
     if (tensors["labels"] != IGNORE).any():
         total = torch.nn.functional.cross_entropy(logits.float(), tensors["labels"], weight=weights,
