@@ -132,3 +132,18 @@ def test_a_mean_pooled_model_is_refused_by_the_export(trained, tmp_path):
 
     with pytest.raises(NewsstanceError, match="only a model trained with model.pooling: cls"):
         export_transformers(trained.run_dir / "best", tmp_path / "hf")
+
+
+def test_a_stored_temperature_softens_confidence_without_changing_labels(trained, tmp_path):
+    import json
+    import shutil
+
+    calibrated = tmp_path / "calibrated"
+    shutil.copytree(trained.run_dir / "best", calibrated)
+    meta = json.loads((calibrated / "config.json").read_text())
+    (calibrated / "config.json").write_text(json.dumps({**meta, "temperature": 3.0}))
+    texts = ["Iran denies selling drones.", "The ministry said so.", "Rain fell on Friday."]
+    plain = newsstance.load(trained.run_dir / "best", precision="fp32").predict_proba(texts)
+    scaled = newsstance.load(calibrated, precision="fp32").predict_proba(texts)
+    assert (scaled.argmax(1) == plain.argmax(1)).all() and (scaled.max(1) <= plain.max(1) + 1e-6).all()
+    assert np.allclose(scaled.sum(1), 1.0, atol=1e-5)

@@ -70,8 +70,12 @@ class StanceModel:
             forward = network
         self._setup(network, forward, tokenizer, config, precision, path)
 
-    def _setup(self, network, forward, tokenizer, config: Config, precision: Precision, path: Path | None) -> None:
+    def _setup(self, network, forward, tokenizer, config: Config, precision: Precision, path: Path | None,
+               temperature: float = 1.0) -> None:
         self.network, self._forward, self.tokenizer, self.config = network, forward, tokenizer, config
+        # Temperature scaling of the label probabilities, fitted on held-out cross-validation folds and
+        # stored with a shipped model (config.json "temperature"): confidence that matches accuracy.
+        self.temperature = temperature
         # A PyTorch network on a GPU gets its batches there; the OpenVINO paths run on the CPU.
         self.device = next(network.parameters()).device if network is not None else torch.device("cpu")
         self.precision, self.path = precision, path
@@ -96,9 +100,11 @@ class StanceModel:
             graph = cached_model(fingerprint(path, config), int8, lambda: load_network(path, meta, config))
             model = cls.__new__(cls)
             model._setup(None, OpenVinoForward(graph, int8, torch.get_num_threads()), tokenizer, config, precision,
-                         path)
+                         path, meta.get("temperature", 1.0))
             return model
-        return cls(load_network(path, meta, config).to(device), tokenizer, config, precision, path)
+        model = cls(load_network(path, meta, config).to(device), tokenizer, config, precision, path)
+        model.temperature = meta.get("temperature", 1.0)
+        return model
 
     @property
     def predicts_skip(self) -> bool:
@@ -155,10 +161,13 @@ class StanceModel:
     def _split(self, head: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
         """Head probabilities -> (the three labels' probabilities given the sentence is not page
         furniture, P(skip)); P(skip) is None for a model without the skip class."""
-        if not self.predicts_skip:
-            return head, None
         three = head[:, : len(LABELS)]
-        return three / np.clip(three.sum(1, keepdims=True), 1e-12, None), head[:, len(LABELS)]
+        three = three / np.clip(three.sum(1, keepdims=True), 1e-12, None)
+        if self.temperature != 1.0:
+            logits = np.log(np.clip(three, 1e-12, None)) / self.temperature
+            three = np.exp(logits - logits.max(1, keepdims=True))
+            three = (three / three.sum(1, keepdims=True)).astype(np.float32)
+        return three, head[:, len(LABELS)] if self.predicts_skip else None
 
     # --- public surface ---------------------------------------------------------------------------
     def predict_proba(self, texts: Sequence[str], before: Sequence[str] | None = None,
