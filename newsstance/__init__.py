@@ -21,14 +21,29 @@ os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "16")
 
 from newsstance.data.labels import LABELS  # noqa: E402
 
-__all__ = ["LABELS", "DEFAULT_MODEL_DIR", "load"]
+__all__ = ["LABELS", "DEFAULT_MODEL", "DEFAULT_MODEL_DIR", "MODEL_NAMES", "load", "model_dir"]
 __version__ = "0.2.0"
 
-DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "default_model"
+MODELS_DIR = Path(__file__).resolve().parent / "models"
+# The shipped models: "fast" (all-MiniLM-L6-v2) and "accurate" (all-mpnet-base-v2 + LoRA, its base from
+# the `newsstance[accurate]` extra). The default is chosen by measurement (docs/RESULTS.md, issue 15).
+MODEL_NAMES = ("fast", "accurate")
+DEFAULT_MODEL = "fast"
+DEFAULT_MODEL_DIR = MODELS_DIR / DEFAULT_MODEL
+
+
+def model_dir(model: str | Path | None) -> Path:
+    """The directory of a model named by `load`: None or "default", a shipped name, or a path."""
+    if model in (None, "default"):
+        return DEFAULT_MODEL_DIR
+    if isinstance(model, str) and model in MODEL_NAMES:
+        return MODELS_DIR / model
+    return Path(model)
 
 
 def load(path: str | Path | None = None, precision: str | None = None, device: str = "cpu"):
-    """Load a model directory (a training run's best/), or the shipped default model when None.
+    """Load a shipped model by name ("fast", "accurate"; None or "default": the default one) or a model
+    directory (a training run's best/).
 
     precision: one of newsstance.model.precision.PRECISIONS; None picks the default chosen by
     measurement, and falls back to PyTorch bf16 (with a warning) where that default cannot run.
@@ -38,7 +53,7 @@ def load(path: str | Path | None = None, precision: str | None = None, device: s
     from newsstance.model.precision import DEFAULT_PRECISION, FALLBACK_PRECISION
     from newsstance.model.stance_model import StanceModel
 
-    directory = DEFAULT_MODEL_DIR if path in (None, "default") else Path(path)
+    directory = model_dir(path)
     device = _device(device)
     if device != "cpu":
         return StanceModel.from_pretrained(directory, precision or "bf16", device)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import newsstance
 from newsstance.config import Config
 from newsstance.label.articles import open_source
@@ -13,7 +11,7 @@ from newsstance.model.saved_model import fingerprint, read_meta
 
 
 def model_identity(model_arg: str, precision: str | None) -> dict:
-    directory = newsstance.DEFAULT_MODEL_DIR if model_arg == "default" else Path(model_arg)
+    directory = newsstance.model_dir(model_arg)
     config = Config.from_dict(read_meta(directory)["config"])
     return {"model": model_arg, "model_fingerprint": fingerprint(directory, config),
             "precision": precision or DEFAULT_PRECISION}
@@ -22,7 +20,7 @@ def model_identity(model_arg: str, precision: str | None) -> dict:
 def run_label(args) -> dict:
     source = open_source(args.input, args.id_column, args.text_column, args.split, args.max_chars)
     job = LabelJob(args.out, source, model_identity(args.model, args.precision), args.shard_size)
-    model_path = None if args.model == "default" else args.model
+    model_path = str(newsstance.model_dir(args.model))
     if args.engine == "ray":
         from newsstance.label.ray_engine import run_ray
 

