@@ -15,6 +15,7 @@ from newsstance.errors import ConfigError, NewsstanceError  # noqa: E402
 from newsstance.model.precision import PRECISIONS  # noqa: E402
 
 log = logging.getLogger("newsstance")
+MODEL_HELP = "a shipped model (fast, accurate; default: the default one) or a model directory"
 
 
 def _train(args: argparse.Namespace) -> None:
@@ -139,7 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("predict", help="label the sentences of articles (or JSONL files of sentences)")
     p.add_argument("inputs", nargs="+", metavar="FILE",
                    help="text/HTML files, or - for standard input; with several, each JSONL row names its file")
-    p.add_argument("--model", default="default", help="a shipped model (fast, accurate; default: the default one) or a model directory")
+    p.add_argument("--model", default="default", help=MODEL_HELP)
     p.add_argument("--jsonl", action="store_true", help="input is JSONL with a 'text' field (and optional prev/next)")
     p.add_argument("--format", choices=["jsonl", "table", "html"], default="jsonl",
                    help="html: one article as a self-contained page (shaded sentences, who said what)")
@@ -150,7 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_predict)
 
     p = sub.add_parser("serve", help="HTTP service and page: POST /v1/analyze, /v1/predict; GET / (the page), /docs")
-    p.add_argument("--model", default=None, help="a shipped model (fast, accurate) or a model directory (default: the default model)")
+    p.add_argument("--model", default=None, help=MODEL_HELP)
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--precision", choices=PRECISIONS, default=None)
@@ -168,7 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a folder of .txt/.html files, a .jsonl or .parquet file of articles, or a saved "
                         "Hugging Face dataset folder")
     p.add_argument("--out", type=Path, required=True, help="output folder (rerun the same command to resume)")
-    p.add_argument("--model", default="default", help="a shipped model (fast, accurate; default: the default one) or a model directory")
+    p.add_argument("--model", default="default", help=MODEL_HELP)
     p.add_argument("--precision", choices=PRECISIONS, default=None)
     p.add_argument("--device", choices=["cpu", "cuda", "auto"], default="cpu",
                    help="cuda or auto (CUDA where present) runs PyTorch bf16 on the GPU")
@@ -186,7 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("out", type=Path, metavar="OUT", help="folder to write")
     p.add_argument("--format", choices=["transformers"], default="transformers",
                    help="transformers: an AutoModelForSequenceClassification folder with tokenizer and model card")
-    p.add_argument("--model", default="default", help="a shipped model (fast, accurate; default: the default one) or a model directory")
+    p.add_argument("--model", default="default", help=MODEL_HELP)
     p.set_defaults(func=_export)
 
     p = sub.add_parser("text", help="print the text newsstance reads from a file (HTML reduced to text): "
