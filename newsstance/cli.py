@@ -28,7 +28,7 @@ def _train(args: argparse.Namespace) -> None:
 
         if args.cv < 2:
             raise ConfigError(f"--cv {args.cv}: cross-validation needs at least 2 folds")
-        report = run_cv(config, args.cv, resume=args.resume)
+        report = run_cv(config, args.cv, resume=args.resume, only=args.fold)
         print(format_cv(report, config.training.output_dir))
         print(f"report: {Path(config.training.output_dir) / REPORT}")
         return
@@ -135,6 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cv", type=int, metavar="K",
                    help="K-fold document-level cross-validation over the guideline annotations: K runs in "
                         "OUTPUT_DIR/fold-<i>, pooled into OUTPUT_DIR/cv_report.json (rerun to continue)")
+    p.add_argument("--fold", type=int, action="append", metavar="I",
+                   help="with --cv: run only fold I (repeatable); the report pools the folds finished so far")
     p.set_defaults(func=_train)
 
     p = sub.add_parser("predict", help="label the sentences of articles (or JSONL files of sentences)")

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 from conftest import tiny_config
 
 from newsstance.data.cv_folds import fold_of
 from newsstance.data.training_data import load_training_data
+from newsstance.errors import ConfigError
 from newsstance.eval import metrics
 from newsstance.eval.cross_validation import compare_cv, read_predictions
 from newsstance.train.cross_validation import fold_config, run_cv
@@ -57,3 +59,11 @@ def test_document_bootstrap_is_wider_than_the_sentence_bootstrap_for_clustered_e
     by_doc = metrics.cluster_bootstrap(gold, pred, docs, 3)["macro_f1_ci"]
     by_sentence = metrics.bootstrap_ci(gold, pred, 3)
     assert by_doc[1] - by_doc[0] > 1.5 * (by_sentence[1] - by_sentence[0])
+
+
+def test_one_fold_can_run_alone_and_the_report_pools_what_is_finished(data_root, tmp_path):
+    config = tiny_config(data_root, tmp_path / "cv", "data.cv_spec=guideline:guideline", "training.baseline=false")
+    report = run_cv(config, 2, only=[1])
+    assert set(report["folds"]) == {"1"} and not (tmp_path / "cv" / "fold-0").exists()
+    with pytest.raises(ConfigError, match="folds are numbered 0..1"):
+        run_cv(config, 2, only=[2])

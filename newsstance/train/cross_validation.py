@@ -18,6 +18,7 @@ import newsstance
 from newsstance.atomic import write_text
 from newsstance.config import Config
 from newsstance.data.cv_folds import heldout_records
+from newsstance.errors import ConfigError
 from newsstance.eval.cross_validation import PREDICTIONS, score_cv
 from newsstance.train.loop import fit
 
@@ -52,9 +53,14 @@ def _pair(span) -> list[int] | None:
     return [span.start, span.end] if span else None
 
 
-def run_cv(config: Config, folds: int, resume: bool = False) -> dict:
-    """Train and predict every unfinished fold, then pool; rerunning the command continues where it stopped."""
-    for fold in range(folds):
+def run_cv(config: Config, folds: int, resume: bool = False, only: list[int] | None = None) -> dict:
+    """Train and predict every unfinished fold (or the folds in `only`), then pool the finished ones;
+    rerunning the command continues where it stopped."""
+    chosen = sorted(set(only)) if only else list(range(folds))
+    bad = [f for f in chosen if not 0 <= f < folds]
+    if bad:
+        raise ConfigError(f"--fold {bad[0]}: folds are numbered 0..{folds - 1}")
+    for fold in chosen:
         fc = fold_config(config, folds, fold)
         run_dir = Path(fc.training.output_dir)
         if (run_dir / PREDICTIONS).is_file():
@@ -65,9 +71,9 @@ def run_cv(config: Config, folds: int, resume: bool = False) -> dict:
         rows = predict_heldout(fc, run_dir)
         write_text(run_dir / PREDICTIONS, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
         log.info("fold %d of %d: %d held-out sentences predicted", fold, folds, len(rows))
-    rows = [json.loads(line) for fold in range(folds)
-            for line in (Path(fold_config(config, folds, fold).training.output_dir) / PREDICTIONS)
-            .read_text(encoding="utf-8").splitlines() if line.strip()]
+    finished = [Path(fold_config(config, folds, f).training.output_dir) / PREDICTIONS for f in range(folds)]
+    rows = [json.loads(line) for path in finished if path.is_file()
+            for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     report = score_cv(rows)
     write_text(Path(config.training.output_dir) / REPORT, json.dumps(report, indent=2))
     return report
