@@ -44,9 +44,15 @@ def test_cv_trains_each_fold_predicts_every_sentence_once_and_resumes(data_root,
     stamp = (tmp_path / "cv" / "fold-0" / "cv_predictions.jsonl").stat().st_mtime_ns
     run_cv(config, 2)
     assert (tmp_path / "cv" / "fold-0" / "cv_predictions.jsonl").stat().st_mtime_ns == stamp
-    # A run compared with itself differs by nothing.
+    # A run compared with itself differs by nothing, in the library and through `newsstance eval --cv`.
     same = compare_cv(rows, rows)
     assert same["macro_f1"]["diff"] == 0 and same["mcnemar"]["p_value"] == 1.0
+    from newsstance.cli import main
+
+    out = tmp_path / "report"
+    assert main(["eval", "--cv", str(tmp_path / "cv"), "--compare", str(tmp_path / "cv"), "--out", str(out)]) == 0
+    written = json.loads((out / "cv_report.json").read_text())
+    assert written["compare"]["denial_f1"]["diff"] == 0 and written["scores"]["n"] == 6
 
 
 def test_document_bootstrap_is_wider_than_the_sentence_bootstrap_for_clustered_errors():
