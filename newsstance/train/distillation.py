@@ -28,6 +28,7 @@ from newsstance.data.mixture import Corpus
 from newsstance.data.records import SentenceRecord
 from newsstance.data.training_data import load_pool
 from newsstance.errors import ConfigError
+from newsstance.model.encoding import TAGS
 from newsstance.model.saved_model import fingerprint, read_meta
 
 log = logging.getLogger(__name__)
@@ -41,8 +42,9 @@ class SoftTargets:
     def __init__(self, ids: list[str], head: list, offsets: list, tags: list):
         # numpy rows, not nested lists: 70,000 sentences x ~35 wordpieces x 5 tags as Python floats
         # would hold ~300 MB.
+        # A sentence can keep no wordpiece (a lone symbol the tokenizer drops): an empty (0, 5) table.
         self.rows = {i: (np.asarray(h, dtype=np.float32), np.asarray(off, dtype=np.int32).reshape(-1, 2),
-                         np.asarray(tg, dtype=np.float32).reshape(len(off), -1))
+                         np.asarray(tg or [], dtype=np.float32).reshape(len(off), len(TAGS)))
                      for i, h, off, tg in zip(ids, head, offsets, tags, strict=True)}
 
     def __getitem__(self, record_id: str) -> tuple[np.ndarray, list, list]:
