@@ -42,9 +42,11 @@ class SoftTargets:
     def __init__(self, ids: list[str], head: list, offsets: list, tags: list):
         # numpy rows, not nested lists: 70,000 sentences x ~35 wordpieces x 5 tags as Python floats
         # would hold ~300 MB.
-        # A sentence can keep no wordpiece (a lone symbol the tokenizer drops): an empty (0, 5) table.
+        # A sentence can keep no wordpiece (a lone symbol the tokenizer drops): an empty (0, 5) table. A
+        # teacher without a span head gives no tags: all-zero rows, which the loss skips.
         self.rows = {i: (np.asarray(h, dtype=np.float32), np.asarray(off, dtype=np.int32).reshape(-1, 2),
-                         np.asarray(tg or [], dtype=np.float32).reshape(len(off), len(TAGS)))
+                         np.asarray(tg, dtype=np.float32).reshape(len(off), len(TAGS)) if tg is not None
+                         else np.zeros((len(off), len(TAGS)), dtype=np.float32))
                      for i, h, off, tg in zip(ids, head, offsets, tags, strict=True)}
 
     def __getitem__(self, record_id: str) -> tuple[np.ndarray, list, list]:
