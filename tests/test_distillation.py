@@ -47,3 +47,12 @@ def test_a_teacher_with_other_classes_is_refused(data_root, trained, tmp_path):
                          'distill.pool=["fnc1:fnc1/train_bodies.csv"]', "model.predicts_skip=true")
     with pytest.raises(ConfigError, match="differ from this model's"):
         fit(config)
+
+
+def test_pool_sentences_without_wordpieces_or_tags_are_kept_without_span_targets():
+    from newsstance.train.distillation import SoftTargets
+
+    targets = SoftTargets(["empty", "tagged", "untagged"], [[0.7, 0.1, 0.1, 0.1]] * 3,
+                          [[], [[0, 4]], [[0, 4]]], [[], [[0.9, 0.1, 0, 0, 0]], None])
+    assert targets["empty"][2].shape == (0, len(TAGS)) and targets["tagged"][2].shape == (1, len(TAGS))
+    assert not targets["untagged"][2].any()  # nothing for the span loss to learn from
