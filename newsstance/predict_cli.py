@@ -9,14 +9,7 @@ import textwrap
 from pathlib import Path
 
 from newsstance.data.readers.jsonl import parse_objects, read_objects, require_str
-from newsstance.data.text_input import (
-    InputError,
-    clean_text,
-    decode_text,
-    html_to_text,
-    looks_like_html,
-    read_bytes,
-)
+from newsstance.data.text_input import InputError, clean_text, decode_text, read_bytes, reduce_html
 from newsstance.errors import NewsstanceError
 
 COLOURS = {"claim": "\033[37m", "denial": "\033[1;31m", "attribution": "\033[1;36m"}
@@ -29,8 +22,7 @@ STDIN = "standard input"
 def read_article(source: str) -> tuple[str, bool]:
     """(the text newsstance labels, whether it was reduced from HTML): the text start/end index."""
     raw = sys.stdin.buffer.read() if source == "-" else read_bytes(Path(source))
-    text = decode_text(raw, STDIN if source == "-" else source)
-    return (html_to_text(text), True) if looks_like_html(text) else (text, False)
+    return reduce_html(decode_text(raw, STDIN if source == "-" else source))
 
 
 def _sentences_from_jsonl(source: str) -> tuple[list[str], list[str], list[str]]:

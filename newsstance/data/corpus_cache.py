@@ -90,7 +90,7 @@ def cached_records(spec: str, inputs: list[Path], read: Callable[[], list[Senten
         return records
     try:
         datasets.disable_progress_bars()
-        datasets.Dataset.from_dict(to_columns(records), features=_features()).save_to_disk(str(work / "d"))
+        datasets.Dataset.from_dict(to_columns(records), features=features()).save_to_disk(str(work / "d"))
         if entry.exists():
             shutil.rmtree(entry)
         (work / "d").rename(entry)
@@ -102,7 +102,8 @@ def cached_records(spec: str, inputs: list[Path], read: Callable[[], list[Senten
 
 
 @lru_cache(maxsize=1)
-def _features():
+def features():
+    """The datasets Features of COLUMNS (shared with `newsstance data export`)."""
     import datasets
 
     text, number = datasets.Value("string"), datasets.Value("int32")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from newsstance.atomic import replace_dir
 from newsstance.data.corpora import load_spec
-from newsstance.data.corpus_cache import COLUMNS, to_columns
+from newsstance.data.corpus_cache import COLUMNS, features, to_columns
 from newsstance.data.labels import ALL_LABELS
 from newsstance.data.records import SentenceRecord
 from newsstance.data.stats import STANDARD_SPECS
@@ -54,10 +54,8 @@ def split_name(spec: str) -> str:
 def _features():
     import datasets
 
-    text, number = datasets.Value("string"), datasets.Value("int32")
-    return datasets.Features({"id": text, "doc": text, "text": text, "prev": text, "next": text, "label": text,
-                              "source_start": number, "source_end": number, "cue_start": number,
-                              "cue_end": number, "origin": text, "source_text": text, "cue_text": text})
+    text = datasets.Value("string")
+    return datasets.Features({**features(), "source_text": text, "cue_text": text})
 
 
 def _columns(records: list[SentenceRecord]) -> dict[str, list]:

@@ -61,6 +61,11 @@ def clean_text(text: str) -> str:
     )
 
 
+def reduce_html(text: str) -> tuple[str, bool]:
+    """(the text newsstance labels, whether it was reduced from HTML): what start/end offsets index."""
+    return (html_to_text(text), True) if looks_like_html(text) else (text, False)
+
+
 def read_bytes(path: Path) -> bytes:
     try:
         return Path(path).read_bytes()
@@ -70,8 +75,7 @@ def read_bytes(path: Path) -> bytes:
 
 def read_text_file(path: Path) -> str:
     """A UTF-8 text file, HTML reduced to its text; clear errors for unreadable or non-UTF-8 files."""
-    text = decode_text(read_bytes(path), str(path))
-    return html_to_text(text) if looks_like_html(text) else text
+    return reduce_html(decode_text(read_bytes(path), str(path)))[0]
 
 
 def decode_text(raw: bytes, name: str) -> str:

@@ -88,13 +88,8 @@ def _spans(rows: list[dict]) -> dict:
 def _skip(rows: list[dict]) -> dict | None:
     if any(r.get("skip_score") is None for r in rows):
         return None
-    gold = np.array([r["gold"] == SKIP for r in rows])
-    pred = np.array([r["skip_score"] > 0.5 for r in rows])
-    tp = int((gold & pred).sum())
-    p = tp / pred.sum() if pred.sum() else 0.0
-    r = tp / gold.sum() if gold.sum() else 0.0
-    return {"precision": float(p), "recall": float(r), "f1": float(2 * p * r / (p + r)) if p + r else 0.0,
-            "support": int(gold.sum()), "predicted": int(pred.sum())}
+    return metrics.furniture_scores(np.array([r["gold"] == SKIP for r in rows]),
+                                    np.array([r["skip_score"] for r in rows]))
 
 
 def _label_block(gold: np.ndarray, proba: np.ndarray, docs: np.ndarray, n_bootstrap: int) -> dict:

@@ -94,14 +94,7 @@ class Evaluator:
 
     def score_skip(self, p_skip: np.ndarray, threshold: float = 0.5) -> dict:
         """Precision, recall and F1 of calling page furniture `skip` (P(skip) > threshold)."""
-        gold = np.array([r.label == SKIP for r in self.labelled])
-        pred = np.asarray(p_skip) > threshold
-        tp = int((gold & pred).sum())
-        precision = tp / pred.sum() if pred.sum() else 0.0
-        recall = tp / gold.sum() if gold.sum() else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        return {"precision": float(precision), "recall": float(recall), "f1": float(f1), "support": int(gold.sum()),
-                "predicted": int(pred.sum()), "n": len(gold)}
+        return metrics.furniture_scores(np.array([r.label == SKIP for r in self.labelled]), p_skip, threshold)
 
     def score(self, proba: np.ndarray, with_intervals: bool = True) -> dict:
         """Metrics from a probability matrix over our labels (rows aligned with self.records)."""

@@ -159,3 +159,14 @@ def paired_cluster_bootstrap(
     return {"diff": float(score(counts_a) - score(counts_b)),
             "ci": [float(np.quantile(diffs, 0.025)), float(np.quantile(diffs, 0.975))],
             "p_not_better": float((diffs <= 0).mean())}
+
+
+def furniture_scores(gold_skip: np.ndarray, p_skip: np.ndarray, threshold: float = 0.5) -> dict:
+    """Precision, recall and F1 of calling page furniture `skip` where P(skip) > threshold."""
+    gold, pred = np.asarray(gold_skip, dtype=bool), np.asarray(p_skip) > threshold
+    tp = int((gold & pred).sum())
+    precision = tp / pred.sum() if pred.sum() else 0.0
+    recall = tp / gold.sum() if gold.sum() else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": float(precision), "recall": float(recall), "f1": float(f1), "support": int(gold.sum()),
+            "predicted": int(pred.sum()), "n": len(gold)}

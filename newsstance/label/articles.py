@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsstance.data.text_input import InputError, decode_text, html_to_text, looks_like_html
+from newsstance.data.text_input import InputError, decode_text, reduce_html
 from newsstance.errors import NewsstanceError
 
 TEXT_SUFFIXES = (".txt", ".html", ".htm")
@@ -30,11 +30,9 @@ class Article:
 def _check(article_id: str, text: str, max_chars: int) -> Article:
     if not text.strip():
         return Article(article_id, None, error="empty: the article holds no text")
-    from_html = looks_like_html(text)
-    if from_html:
-        text = html_to_text(text)
-        if not text.strip():
-            return Article(article_id, None, error="empty: the HTML holds no text")
+    text, from_html = reduce_html(text)
+    if from_html and not text.strip():
+        return Article(article_id, None, error="empty: the HTML holds no text")
     if len(text) > max_chars:
         return Article(article_id, None, error=f"enormous: {len(text):,} characters (limit {max_chars:,}, --max-chars)")
     return Article(article_id, text, from_html)

@@ -20,8 +20,6 @@ import re
 PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "his", "her", "their", "its", "him", "them",
                       "one", "this", "that"})
 REPORTED = ("attribution", "denial")
-_OPENING = re.compile(r"[\u201c\u2018]|(?:^|(?<=[\s(\[]))[\"']")
-_CLOSING = re.compile(r"[\u201d\u2019]|[\"'](?=[\s,.;:!?)\]]|$)")
 
 
 def is_pronoun(source_text: str) -> bool:

@@ -27,7 +27,7 @@ from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
 from newsstance.data.segment import neighbours
-from newsstance.data.text_input import clean_text, html_to_text, looks_like_html
+from newsstance.data.text_input import clean_text, reduce_html
 from newsstance.errors import NewsstanceError
 from newsstance.model.stance_model import StanceModel, assemble_article, segment_article
 from newsstance.service.batcher import DynamicBatcher, Overloaded
@@ -161,8 +161,7 @@ def create_app(model: StanceModel, name: str = "default", settings: ServiceSetti
     @app.post("/v1/analyze", response_model=None)
     async def analyze(body: AnalyzeRequest) -> JSONResponse:
         """The article's sentences exactly as `model.analyze` labels them, plus who said what."""
-        from_html = looks_like_html(body.text)
-        text = html_to_text(body.text) if from_html else body.text
+        text, from_html = reduce_html(body.text)
         sentences = segment_article(text)
         texts = [s.text for s in sentences]
         context = neighbours(texts)
