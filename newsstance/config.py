@@ -106,6 +106,10 @@ class DistillConfig:
         "emergent:emergent/url-versions-2015-06-14-clean-train.csv"])
     weight: float = 4.0  # the pool's mixing weight beside data.train's corpora
     label_weight: float = 1.0  # loss weight of the label distributions (KL), beside the gold labels' 1.0
+    # Weight each pool row's KL by the class weights its teacher distribution expects, as the gold rows'
+    # cross-entropy is weighted: unweighted, the pool (mostly claim/attribution) pulled the student's
+    # denial recall down to 0.63 on gold dev (docs/RESULTS.md, session 6).
+    class_weighted: bool = True
     max_pool: int | None = None  # smoke knob: label only this many pool sentences
 
     def __post_init__(self) -> None:

@@ -56,3 +56,19 @@ def test_pool_sentences_without_wordpieces_or_tags_are_kept_without_span_targets
                           [[], [[0, 4]], [[0, 4]]], [[], [[0.9, 0.1, 0, 0, 0]], None])
     assert targets["empty"][2].shape == (0, len(TAGS)) and targets["tagged"][2].shape == (1, len(TAGS))
     assert not targets["untagged"][2].any()  # nothing for the span loss to learn from
+
+
+def test_a_rare_class_in_the_teachers_distribution_weighs_as_it_does_in_the_gold_loss():
+    import torch
+
+    from newsstance.train.objective import _kl
+
+    teacher = torch.tensor([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])  # a claim row, a denial row
+    logits = torch.tensor([[0.0, 0.0, 0.0], [4.0, 0.0, 0.0]])  # unsure on the claim, wrong on the denial
+    plain = _kl(teacher, logits)
+    assert _kl(teacher, logits, torch.ones(3)) == pytest.approx(plain.item())
+    # Denials weighted 3x: the row the student gets wrong counts three times, so the mean loss rises.
+    weighted = _kl(teacher, logits, torch.tensor([1.0, 3.0, 1.0]))
+    per_row = [-torch.log_softmax(logits[0], -1)[0].item(), -torch.log_softmax(logits[1], -1)[1].item()]
+    assert weighted.item() == pytest.approx((per_row[0] + 3 * per_row[1]) / 4, rel=1e-5)
+    assert weighted > plain

@@ -40,10 +40,16 @@ def batch_tensors(batch, tokenizer, config: Config) -> dict[str, torch.Tensor]:
     return tensors
 
 
-def _kl(target: torch.Tensor, logits: torch.Tensor) -> torch.Tensor:
-    """Mean over rows of KL(target || softmax(logits)); rows are the last dimension's distributions."""
+def _kl(target: torch.Tensor, logits: torch.Tensor, class_weights: torch.Tensor | None = None) -> torch.Tensor:
+    """KL(target || softmax(logits)) averaged over rows (the last dimension holds the distributions).
+    With class weights, each row counts by the weight its target expects, sum_c target_c * w_c, and the
+    mean is normalised by those weights, as weighted cross-entropy normalises by the gold rows' weights."""
     log_q = torch.log_softmax(logits.float(), -1)
-    return (target * (torch.log(target.clamp_min(1e-8)) - log_q)).sum(-1).mean()
+    per_row = (target * (torch.log(target.clamp_min(1e-8)) - log_q)).sum(-1)
+    if class_weights is None:
+        return per_row.mean()
+    row_weights = target @ class_weights.to(target.dtype)
+    return (row_weights * per_row).sum() / row_weights.sum().clamp_min(1e-8)
 
 
 def loss(network, tensors, weights, config: Config, hardware: Hardware) -> torch.Tensor:
@@ -65,7 +71,9 @@ def loss(network, tensors, weights, config: Config, hardware: Hardware) -> torch
     if "soft_labels" in tensors:
         rows = tensors["soft_labels"].sum(1) > 0
         if rows.any():
-            total = total + config.distill.label_weight * _kl(tensors["soft_labels"][rows], logits[rows])
+            class_weights = weights if config.distill.class_weighted else None
+            total = total + config.distill.label_weight * _kl(tensors["soft_labels"][rows], logits[rows],
+                                                              class_weights)
         positions = tensors["soft_tags"].sum(-1) > 0
         if tag_logits is not None and positions.any():
             total = total + config.training.span_loss_weight * _kl(tensors["soft_tags"][positions],
