@@ -73,3 +73,24 @@ def test_one_fold_can_run_alone_and_the_report_pools_what_is_finished(data_root,
     assert set(report["folds"]) == {"1"} and not (tmp_path / "cv" / "fold-0").exists()
     with pytest.raises(ConfigError, match="folds are numbered 0..1"):
         run_cv(config, 2, only=[2])
+
+
+def test_a_single_folds_calibration_is_still_measured_on_documents_that_did_not_fit_it():
+    from newsstance.eval.cross_validation import cross_fitted_ece
+
+    # One fold of 60 documents, every prediction overconfident the same way: a temperature fitted on
+    # half the documents calibrates the other half, so the cross-fitted ECE falls well below the raw one.
+    rng = np.random.default_rng(1)
+    rows = []
+    for i in range(600):
+        gold = int(rng.integers(0, 3))
+        guess = gold if rng.random() < 0.7 else (gold + 1) % 3
+        scores = [0.01, 0.01, 0.01]
+        scores[guess] = 0.98
+        rows.append({"fold": 0, "doc": f"doc-{i // 10}", "gold": ["claim", "denial", "attribution"][gold],
+                     "scores": dict(zip(["claim", "denial", "attribution"], scores, strict=True))})
+    raw = metrics.reliability(np.array([["claim", "denial", "attribution"].index(r["gold"]) for r in rows]),
+                              np.array([list(r["scores"].values()) for r in rows]))["ece"]
+    assert raw > 0.2
+    assert cross_fitted_ece(rows) < raw / 3
+    assert cross_fitted_ece(rows[:10]) is None  # one document: nothing to fit it on but itself

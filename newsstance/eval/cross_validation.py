@@ -8,6 +8,7 @@ Gold dev has 281 sentences (intervals of +-5 points); the guideline annotations 
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -60,15 +61,25 @@ def fit_temperature(gold: np.ndarray, proba: np.ndarray) -> float:
     return float(minimize_scalar(nll, bounds=(0.05, 10.0), method="bounded").x)
 
 
-def cross_fitted_ece(rows: list[dict]) -> float:
-    """ECE after temperature scaling where each fold's T is fitted on the other folds only, so the
-    calibrated figure is not measured on the data that fitted it."""
-    folds = sorted({r["fold"] for r in rows})
+def _calibration_groups(rows: list[dict]) -> list[int]:
+    """The group each row's temperature is fitted without: its fold, or, when only one fold was run
+    (the teacher's fixed fold), one of two halves of that fold's documents."""
+    if len({r["fold"] for r in rows}) > 1:
+        return [r["fold"] for r in rows]
+    return [int(hashlib.sha256(r["doc"].encode("utf-8")).hexdigest(), 16) % 2 for r in rows]
+
+
+def cross_fitted_ece(rows: list[dict]) -> float | None:
+    """ECE after temperature scaling where each group's T is fitted on the other groups only, so the
+    calibrated figure is not measured on the data that fitted it (None: a single document)."""
+    groups = _calibration_groups(rows)
+    if len(set(groups)) < 2:
+        return None
     gold_all, proba_all = [], []
-    for f in folds:
-        g_fit, p_fit, _ = _arrays([r for r in rows if r["fold"] != f])
-        g, p, _ = _arrays([r for r in rows if r["fold"] == f])
-        gold_all.append(g)
+    for g in sorted(set(groups)):
+        g_fit, p_fit, _ = _arrays([r for r, k in zip(rows, groups, strict=True) if k != g])
+        gold, p, _ = _arrays([r for r, k in zip(rows, groups, strict=True) if k == g])
+        gold_all.append(gold)
         proba_all.append(scale(p, fit_temperature(g_fit, p_fit)))
     gold, proba = np.concatenate(gold_all), np.concatenate(proba_all)
     return metrics.reliability(gold, proba)["ece"]
@@ -114,7 +125,7 @@ def score_cv(rows: list[dict], n_bootstrap: int = 1000) -> dict:
         g, p, _ = _arrays([r for r in rows if r["fold"] == f])
         report["folds"][str(f)] = {"n": int(len(g)), "macro_f1": metrics.macro_f1(g, p.argmax(1), len(LABELS))}
     report["temperature"] = fit_temperature(gold, proba)
-    report["ece_temperature_cross_fitted"] = cross_fitted_ece(rows) if len(report["folds"]) > 1 else None
+    report["ece_temperature_cross_fitted"] = cross_fitted_ece(rows)
     report["spans"] = _spans(rows)
     report["skip"] = _skip(rows)
     report["subsets"] = {}
