@@ -40,16 +40,21 @@ def _fine_tuning(model: dict) -> str:
 def _cv_section(cv: dict | None, run: Path | None) -> str:
     if cv is None:
         return ""
+    folds = sorted(cv["folds"], key=int)
+    k = yaml.safe_load((run / f"fold-{folds[0]}" / "config.yaml").read_text())["data"]["cv_folds"]
+    which = (f"all {k} folds" if len(folds) == k else
+             f"held-out fold{'s' if len(folds) > 1 else ''} {', '.join(folds)} of {k} (the same recipe trained "
+             f"without {'those' if len(folds) > 1 else 'that'} fold's documents; the shipped model saw them all)")
     lo, hi = cv["macro_f1_ci"]
     denial = cv["per_label"]["denial"]
     return f"""
 ## Cross-validation (`{run}`)
 
-Document-level {len(cv['folds'])}-fold cross-validation over the guideline annotations ({cv['n']} sentences,
-{cv['documents']} documents): macro-F1 **{cv['macro_f1']:.3f}** (95% document-bootstrap CI {lo:.3f}-{hi:.3f}),
+Document-level cross-validation over the guideline annotations, {which}: {cv['n']} sentences,
+{cv['documents']} documents: macro-F1 **{cv['macro_f1']:.3f}** (95% document-bootstrap CI {lo:.3f}-{hi:.3f}),
 denial F1 {denial['f1']:.3f} ({denial['f1_ci'][0]:.3f}-{denial['f1_ci'][1]:.3f}), recall {denial['recall']:.3f};
 ECE {cv['ece']:.3f} before calibration, {cv['ece_temperature_cross_fitted']:.3f} after temperature scaling
-(fitted on the other folds). Stored temperature: {cv['temperature']:.3f}.
+(each part fitted on the others: other folds, or the other half of a single fold's documents). Stored temperature: {cv['temperature']:.3f}.
 
 {_metrics_table(cv)}
 """
