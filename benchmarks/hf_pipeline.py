@@ -10,17 +10,15 @@ import torch
 from transformers import BertConfig, PreTrainedModel
 from transformers.modeling_outputs import SequenceClassifierOutput
 
-from newsstance.data.labels import LABELS
-
 
 class PipelineWrapper(PreTrainedModel):
     """The newsstance network behind the interface `pipeline("text-classification")` expects."""
 
     config_class = BertConfig
 
-    def __init__(self, network):
+    def __init__(self, network, labels: tuple[str, ...]):
         config = BertConfig(**network.encoder.config.to_dict())
-        config.id2label = dict(enumerate(LABELS))
+        config.id2label = dict(enumerate(labels))
         config.label2id = {v: k for k, v in config.id2label.items()}
         super().__init__(config)
         self.network = network

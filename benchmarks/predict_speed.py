@@ -5,7 +5,7 @@ wrapped as a transformers PreTrainedModel and runs with its default settings (on
 time, sentence alone); newsstance runs its own path (length-sorted dynamic batches, context from the
 neighbouring sentences when the model uses it) at each precision.
 
-  python benchmarks/predict_speed.py [--model PATH] [--data-root ../shared/data] [--n 2000]
+  python benchmarks/predict_speed.py [--model PATH|NAME ...] [--data-root ../shared/data] [--n 2000]
 Prints sentences/s for each, their ratio, peak RSS, and the warm `import newsstance; load()` time.
 """
 
@@ -82,10 +82,12 @@ def measure_pipeline(model_path, sentences, threads) -> None:
     from hf_pipeline import PipelineWrapper
     from transformers import AutoTokenizer, pipeline
 
+    from newsstance.data.labels import head_labels
+
     torch.set_num_threads(threads)
     texts, _, _ = _read_sentences(sentences)
     fp32 = newsstance.load(model_path, precision="fp32")
-    clf = pipeline("text-classification", model=PipelineWrapper(fp32.network),
+    clf = pipeline("text-classification", model=PipelineWrapper(fp32.network, head_labels(fp32.predicts_skip)),
                    tokenizer=AutoTokenizer.from_pretrained(fp32.path), device="cpu")
     clf(texts[:8])
     start = time.perf_counter()
@@ -101,34 +103,17 @@ def _child(*args: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--model", default=None, help="model directory (default: the shipped model)")
-    ap.add_argument("--data-root", default=None)
-    ap.add_argument("--n", type=int, default=2000)
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--precisions", default=",".join(newsstance.model.precision.PRECISIONS))
-    ap.add_argument("--child", choices=["newsstance", "pipeline"], help=argparse.SUPPRESS)
-    ap.add_argument("--precision", help=argparse.SUPPRESS)
-    ap.add_argument("--sentences", help=argparse.SUPPRESS)
-    args = ap.parse_args()
-    root = args.data_root or str(default_data_root())
-    if args.child == "newsstance":
-        return measure_newsstance(args.model, args.precision, args.sentences, args.threads)
-    if args.child == "pipeline":
-        return measure_pipeline(args.model, args.sentences, args.threads)
-    sentences = _write_sentences(root, args.n)
-    common = ["--sentences", sentences, "--threads", str(args.threads)]
-    common += ["--model", args.model] if args.model else []
-    texts, _, _ = _read_sentences(sentences)
-    print(f"{len(texts)} sentences from PolNeAR dev, mean {sum(map(len, texts)) / len(texts):.0f} characters; "
-          f"{args.threads} threads; each path in its own process")
-    print(f"warm import + load: {load_time(args.model):.2f} s")
+def bench_model(model: str | None, sentences: str, args) -> None:
+    """Every requested precision of one model, then the pipeline on the same weights, each in its own process."""
+    common = ["--sentences", sentences, "--threads", str(args.threads)] + (["--model", model] if model else [])
+    print(f"\n== model {model or 'default'}\nwarm import + load: {load_time(model):.2f} s")
     results = {}
     for precision in args.precisions.split(","):
         results[precision] = _child("--child", "newsstance", "--precision", precision, *common)
         print(f"newsstance {precision:9s}: {results[precision]['rate']:8.1f} sentences/s   "
               f"peak RSS {results[precision]['rss']:.0f} MB")
+    if args.no_pipeline:
+        return
     hf = _child("--child", "pipeline", *common)
     print(f"HF pipeline (defaults, fp32): {hf['rate']:8.1f} sentences/s   peak RSS {hf['rss']:.0f} MB")
     default = newsstance.model.precision.DEFAULT_PRECISION
@@ -136,6 +121,33 @@ def main() -> None:
         print(f"ratio newsstance {default} (default path) / pipeline: {results[default]['rate'] / hf['rate']:.1f}x")
     best = max(results, key=lambda k: results[k]["rate"])
     print(f"ratio newsstance {best} (fastest) / pipeline: {results[best]['rate'] / hf['rate']:.1f}x")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--model", action="append", default=None,
+                    help="model directory or shipped name; repeat to compare models in one run (default: the default model)")
+    ap.add_argument("--data-root", default=None)
+    ap.add_argument("--n", type=int, default=2000)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--precisions", default=",".join(newsstance.model.precision.PRECISIONS))
+    ap.add_argument("--no-pipeline", action="store_true", help="skip the transformers pipeline comparison")
+    ap.add_argument("--child", choices=["newsstance", "pipeline"], help=argparse.SUPPRESS)
+    ap.add_argument("--precision", help=argparse.SUPPRESS)
+    ap.add_argument("--sentences", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    root = args.data_root or str(default_data_root())
+    model = args.model[0] if args.model else None
+    if args.child == "newsstance":
+        return measure_newsstance(model, args.precision, args.sentences, args.threads)
+    if args.child == "pipeline":
+        return measure_pipeline(model, args.sentences, args.threads)
+    sentences = _write_sentences(root, args.n)
+    texts, _, _ = _read_sentences(sentences)
+    print(f"{len(texts)} sentences from PolNeAR dev, mean {sum(map(len, texts)) / len(texts):.0f} characters; "
+          f"{args.threads} threads; each path in its own process")
+    for model in args.model or [None]:
+        bench_model(model, sentences, args)
 
 
 if __name__ == "__main__":
