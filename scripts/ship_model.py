@@ -37,7 +37,7 @@ def _fine_tuning(model: dict) -> str:
     return f"its top {model['trainable_layers']} layers fine-tuned"
 
 
-def _cv_section(cv: dict | None, run: Path | None) -> str:
+def _cv_section(cv: dict | None, run: Path | None, stored: bool) -> str:
     if cv is None:
         return ""
     folds = sorted(cv["folds"], key=int)
@@ -45,6 +45,9 @@ def _cv_section(cv: dict | None, run: Path | None) -> str:
     which = (f"all {k} folds" if len(folds) == k else
              f"held-out fold{'s' if len(folds) > 1 else ''} {', '.join(folds)} of {k} (the same recipe trained "
              f"without {'those' if len(folds) > 1 else 'that'} fold's documents; the shipped model saw them all)")
+    temperature = (f"Stored temperature: {cv['temperature']:.3f}." if stored else
+                   f"The fold model's temperature ({cv['temperature']:.2f}) is not stored: the shipped run stopped "
+                   "at another step and is calibrated differently (its dev ECE above is without scaling).")
     lo, hi = cv["macro_f1_ci"]
     denial = cv["per_label"]["denial"]
     return f"""
@@ -54,7 +57,7 @@ Document-level cross-validation over the guideline annotations, {which}: {cv['n'
 {cv['documents']} documents: macro-F1 **{cv['macro_f1']:.3f}** (95% document-bootstrap CI {lo:.3f}-{hi:.3f}),
 denial F1 {denial['f1']:.3f} ({denial['f1_ci'][0]:.3f}-{denial['f1_ci'][1]:.3f}), recall {denial['recall']:.3f};
 ECE {cv['ece']:.3f} before calibration, {cv['ece_temperature_cross_fitted']:.3f} after temperature scaling
-(each part fitted on the others: other folds, or the other half of a single fold's documents). Stored temperature: {cv['temperature']:.3f}.
+(each part fitted on the others: other folds, or the other half of a single fold's documents). {temperature}
 
 {_metrics_table(cv)}
 """
@@ -65,6 +68,9 @@ def main() -> None:
     ap.add_argument("run", type=Path)
     ap.add_argument("--as", dest="name", choices=["fast", "accurate"], required=True)
     ap.add_argument("--cv", type=Path, help="a `newsstance train --cv` run of the same config")
+    ap.add_argument("--no-temperature", action="store_true",
+                    help="report the CV run on the card but keep temperature 1: a fold model that trained much "
+                         "longer than the shipped run (early stopping picks the step) is more confident than it")
     args = ap.parse_args()
     report = json.loads((args.run / "dev_report.json").read_text())
     config = yaml.safe_load((args.run / "config.yaml").read_text())
@@ -77,7 +83,8 @@ def main() -> None:
     shutil.copy(args.run / "dev_report.json", tmp / "dev_report.json")
     shutil.copy(args.run / "config.yaml", tmp / "training_config.yaml")
     meta = json.loads((tmp / "config.json").read_text())
-    if cv is not None:
+    meta.pop("temperature", None)
+    if cv is not None and not args.no_temperature:
         meta["temperature"] = cv["temperature"]
     (tmp / "config.json").write_text(json.dumps(meta, indent=2))
     model, base = report["model"], report.get("tfidf_baseline")
@@ -110,7 +117,7 @@ From the run's own evaluation (`dev_report.json`): n = {model['n']}, accuracy {m
 ECE {model['ece']:.3f}.
 
 {_metrics_table(model)}
-{baseline}{_cv_section(cv, args.cv)}
+{baseline}{_cv_section(cv, args.cv, not args.no_temperature)}
 The dev set chose the configuration and stopped training, so its numbers are optimistic for unseen
 articles; cross-validation and the project's withheld test set are the better measures.
 """
