@@ -144,3 +144,20 @@ def tiny_model(trained):
     import newsstance
 
     return newsstance.load(trained.run_dir / "best")
+
+
+def exported_and_own_labels(model: str | Path, out: Path, texts: list[str]) -> tuple[list[str], list[str]]:
+    """`newsstance export --format transformers` of `model` into `out`; then the labels transformers'
+    pipeline gives `texts` from the export, and the labels newsstance's own fp32 path gives them."""
+    import numpy as np
+    from transformers import pipeline
+
+    import newsstance
+    from newsstance.cli import main
+    from newsstance.data.labels import head_labels
+
+    assert main(["export", "--format", "transformers", str(out), "--model", str(model)]) == 0
+    own = newsstance.load(model, precision="fp32")
+    expected = [head_labels(own.predicts_skip)[int(np.argmax(d["head"]))] for d in own.distributions(texts)]
+    classify = pipeline("text-classification", model=str(out), device="cpu")
+    return [o["label"] for o in classify(texts)], expected

@@ -107,22 +107,16 @@ def test_a_model_without_the_skip_class_says_so(tiny_model):
 
 
 def test_a_cls_pooled_model_exports_to_a_transformers_pipeline_with_the_same_labels(data_root, tmp_path):
-    from conftest import tiny_config
-    from transformers import pipeline
+    from conftest import exported_and_own_labels, tiny_config
 
-    from newsstance.cli import main
     from newsstance.data.corpora import load_spec
-    from newsstance.data.labels import head_labels
     from newsstance.train.loop import fit
 
     run = fit(tiny_config(data_root, tmp_path / "run", "model.pooling=cls", "model.predicts_skip=true",
                           "model.context=false", "training.baseline=false"))
-    assert main(["export", "--format", "transformers", str(tmp_path / "hf"), "--model", str(run.run_dir / "best")]) == 0
     texts = [r.text for r in load_spec("gold:gold/dev.jsonl", data_root)]
-    model = newsstance.load(run.run_dir / "best", precision="fp32")
-    expected = [head_labels(True)[int(np.argmax(d["head"]))] for d in model.distributions(texts)]
-    classify = pipeline("text-classification", model=str(tmp_path / "hf"), device="cpu")
-    assert [out["label"] for out in classify(texts)] == expected
+    exported, own = exported_and_own_labels(run.run_dir / "best", tmp_path / "hf", texts)
+    assert exported == own
     card = (tmp_path / "hf" / "README.md").read_text()
     assert card.startswith("---\nlanguage: en") and "pipeline_tag: text-classification" in card
 

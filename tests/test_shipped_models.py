@@ -46,16 +46,10 @@ def test_load_without_a_name_gives_the_model_chosen_as_default():
 
 
 def test_the_shipped_fast_model_exports_to_a_transformers_pipeline_with_the_same_labels(data_root, tmp_path):
-    import numpy as np
-    from transformers import pipeline
+    from conftest import exported_and_own_labels
 
-    from newsstance.cli import main
     from newsstance.data.corpora import load_spec
-    from newsstance.data.labels import head_labels
 
-    assert main(["export", "--format", "transformers", str(tmp_path / "hf"), "--model", "fast"]) == 0
     texts = [r.text for r in load_spec("gold:gold/dev.jsonl", data_root)]
-    model = newsstance.load("fast", precision="fp32")
-    expected = [head_labels(True)[int(np.argmax(d["head"]))] for d in model.distributions(texts)]
-    classify = pipeline("text-classification", model=str(tmp_path / "hf"), device="cpu")
-    assert [out["label"] for out in classify(texts)] == expected
+    exported, own = exported_and_own_labels("fast", tmp_path / "hf", texts)
+    assert exported == own

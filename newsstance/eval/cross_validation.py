@@ -8,12 +8,12 @@ Gold dev has 281 sentences (intervals of +-5 points); the guideline annotations 
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
 import numpy as np
 
+from newsstance.data.cv_folds import fold_of
 from newsstance.data.labels import LABELS, SKIP
 from newsstance.data.records import Span
 from newsstance.errors import NewsstanceError
@@ -66,7 +66,7 @@ def _calibration_groups(rows: list[dict]) -> list[int]:
     (the teacher's fixed fold), one of two halves of that fold's documents."""
     if len({r["fold"] for r in rows}) > 1:
         return [r["fold"] for r in rows]
-    return [int(hashlib.sha256(r["doc"].encode("utf-8")).hexdigest(), 16) % 2 for r in rows]
+    return [fold_of(r["doc"], 2) for r in rows]
 
 
 def cross_fitted_ece(rows: list[dict]) -> float | None:
