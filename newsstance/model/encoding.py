@@ -17,8 +17,10 @@ from newsstance.data.records import Span
 
 # BIO tags over target wordpieces for the source and cue spans.
 TAGS: tuple[str, ...] = ("O", "B-source", "I-source", "B-cue", "I-cue")
+SPAN_NAMES: tuple[str, ...] = ("source", "cue")
 IGNORE = -100
-# A token belongs to a span when P(B) + P(I) exceeds this; chosen on PolNeAR dev (docs/RESULTS.md).
+# A token belongs to a span when P(B) + P(I) exceeds this; chosen on PolNeAR dev (docs/RESULTS.md). A
+# shipped model may store its own per span type, chosen on cross-validation (eval/span_thresholds.py).
 SPAN_THRESHOLD = 0.3
 # Punctuation that separates words rather than belonging to them, trimmed from a decoded span's edges.
 # Closing brackets and full stops stay: "(D-N.Y.)" and "Mr." end in them.

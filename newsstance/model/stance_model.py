@@ -20,7 +20,7 @@ from newsstance.data.labels import LABELS, SKIP, head_labels
 from newsstance.data.records import Span
 from newsstance.data.segment import Sentence, neighbours, split_sentences
 from newsstance.data.text_input import InputError, clean_text
-from newsstance.model.encoding import Encoded, decode_span, encode_batch, pad
+from newsstance.model.encoding import SPAN_NAMES, SPAN_THRESHOLD, Encoded, decode_span, encode_batch, pad
 from newsstance.model.network import StanceNetwork
 from newsstance.model.openvino_backend import OpenVinoForward, cached_model, require_openvino, weights_fingerprint
 from newsstance.model.precision import OPENVINO_PRECISIONS, Precision, check_precision
@@ -52,10 +52,11 @@ class StanceModel:
     """A loaded newsstance model. Thread-safe for concurrent prediction (weights are read-only)."""
 
     def __init__(self, network: StanceNetwork, tokenizer, config: Config, precision: Precision = "fp32",
-                 path: Path | None = None):
+                 path: Path | None = None, meta: dict | None = None):
         """A model over a PyTorch network in hand (training's dev evaluation, tests). On the OpenVINO
         paths the network is converted (cached by a hash of its weights) and released: `self.network`
-        is the PyTorch module on the PyTorch paths, None on the OpenVINO ones."""
+        is the PyTorch module on the PyTorch paths, None on the OpenVINO ones. `meta`: a saved model's
+        config.json, for what a shipped model stores beside its weights (temperature, span thresholds)."""
         precision = check_precision(precision)
         network = network.eval()
         if precision in OPENVINO_PRECISIONS:
@@ -68,14 +69,18 @@ class StanceModel:
             network = forward = network.to(torch.bfloat16)
         else:
             forward = network
-        self._setup(network, forward, tokenizer, config, precision, path)
+        self._setup(network, forward, tokenizer, config, precision, path, meta)
 
     def _setup(self, network, forward, tokenizer, config: Config, precision: Precision, path: Path | None,
-               temperature: float = 1.0) -> None:
+               meta: dict | None = None) -> None:
         self.network, self._forward, self.tokenizer, self.config = network, forward, tokenizer, config
+        meta = meta or {}
         # Temperature scaling of the label probabilities, fitted on held-out cross-validation folds and
         # stored with a shipped model (config.json "temperature"): confidence that matches accuracy.
-        self.temperature = temperature
+        self.temperature: float = meta.get("temperature", 1.0)
+        # The span decoder's inside-probability threshold per span type, chosen on the same held-out
+        # folds (config.json "span_thresholds"); SPAN_THRESHOLD where a model stores none.
+        self.span_thresholds: dict[str, float] = meta.get("span_thresholds", {})
         # A PyTorch network on a GPU gets its batches there; the OpenVINO paths run on the CPU.
         self.device = next(network.parameters()).device if network is not None else torch.device("cpu")
         self.precision, self.path = precision, path
@@ -100,10 +105,9 @@ class StanceModel:
             graph = cached_model(fingerprint(path, config), int8, lambda: load_network(path, meta, config))
             model = cls.__new__(cls)
             model._setup(None, OpenVinoForward(graph, int8, torch.get_num_threads()), tokenizer, config, precision,
-                         path, meta.get("temperature", 1.0))
+                         path, meta)
             return model
-        model = cls(load_network(path, meta, config).to(device), tokenizer, config, precision, path)
-        model.temperature = meta.get("temperature", 1.0)
+        model = cls(load_network(path, meta, config).to(device), tokenizer, config, precision, path, meta)
         return model
 
     @property
@@ -210,20 +214,28 @@ class StanceModel:
         `label` is one of the three labels here (analyze() marks skip). Spans are reported for
         `attribution` and `denial` sentences only (guideline span rules).
         """
+        thresholds = {name: self.span_thresholds.get(name, SPAN_THRESHOLD) for name in SPAN_NAMES}
+        return self.spans_at_thresholds(texts, [thresholds], before, after)[0]
+
+    def spans_at_thresholds(self, texts: Sequence[str], thresholds: Sequence[dict[str, float]],
+                            before: Sequence[str] | None = None, after: Sequence[str] | None = None
+                            ) -> list[list[dict]]:
+        """spans() once per entry of `thresholds` ({"source": t, "cue": t}, the decoder's inside
+        probability cut-offs), from one forward pass: what choosing a model's thresholds compares."""
         texts = _check_texts(texts, "texts")
         head, tags = self._run(texts, before, after, want_tags=True)
         probs, skip = self._split(head)
-        out = []
+        outs: list[list[dict]] = [[] for _ in thresholds]
         for i, (text, p, (enc, tag_probs)) in enumerate(zip(texts, probs, tags, strict=True)):
             label = self.labels[int(p.argmax())]
-            result = {"label": label, "scores": dict(zip(self.labels, map(float, p), strict=True)),
-                      "source": None, "cue": None, "skip_score": None if skip is None else float(skip[i])}
-            if label != "claim" and tag_probs is not None:
-                for name in ("source", "cue"):
-                    span = decode_span(enc, tag_probs, name, text)
-                    result[name] = _span_dict(text, span)
-            out.append(result)
-        return out
+            for out, cut_offs in zip(outs, thresholds, strict=True):
+                result = {"label": label, "scores": dict(zip(self.labels, map(float, p), strict=True)),
+                          "source": None, "cue": None, "skip_score": None if skip is None else float(skip[i])}
+                if label != "claim" and tag_probs is not None:
+                    for name in SPAN_NAMES:
+                        result[name] = _span_dict(text, decode_span(enc, tag_probs, name, text, cut_offs[name]))
+                out.append(result)
+        return outs
 
     def analyze(self, article_text: str) -> list[dict]:
         """Segment an article and label every sentence: text, start, end, label, scores, source, cue,
