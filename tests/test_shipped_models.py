@@ -53,3 +53,10 @@ def test_the_shipped_fast_model_exports_to_a_transformers_pipeline_with_the_same
     texts = [r.text for r in load_spec("gold:gold/dev.jsonl", data_root)]
     exported, own = exported_and_own_labels("fast", tmp_path / "hf", texts)
     assert exported == own
+
+
+def test_the_default_models_cue_is_the_rejecting_word_alone():
+    # The guideline's cue is "the exact words" that signal the denial. At the decoder's generic threshold
+    # (0.3) the accurate model returns "deny the"; its own threshold, chosen on CV, gives "deny".
+    result = newsstance.load().spans(["Saudi officials deny the claim."])[0]
+    assert (result["label"], result["source"]["text"], result["cue"]["text"]) == ("denial", "Saudi officials", "deny")
