@@ -76,21 +76,20 @@ class Evaluator:
 
     def __call__(self, model: ProbabilisticModel) -> dict:
         start = time.perf_counter()
-        proba = self.predict(model)
+        if getattr(model, "predicts_skip", False) and self.labelled:
+            # One pass over every labelled row gives both the scored rows' labels and P(skip) for all.
+            rows = self.labelled
+            proba, p_skip = model.proba_and_skip([r.text for r in rows], [r.prev for r in rows],
+                                                 [r.next for r in rows])
+            proba = proba[np.array([r.label != SKIP for r in rows])]
+        else:
+            proba, p_skip = self.predict(model), None
         predict_s = time.perf_counter() - start
         result = self.score(proba)
         result["predict_seconds"] = predict_s
-        p_skip = self.skip_scores(model)
         if p_skip is not None:
             result["skip"] = self.score_skip(p_skip)
         return result
-
-    def skip_scores(self, model) -> np.ndarray | None:
-        """P(skip) for every labelled record (skip rows included), or None for a model without it."""
-        if not getattr(model, "predicts_skip", False) or not self.labelled:
-            return None
-        rows = self.labelled
-        return model.skip_proba([r.text for r in rows], [r.prev for r in rows], [r.next for r in rows])
 
     def score_skip(self, p_skip: np.ndarray, threshold: float = 0.5) -> dict:
         """Precision, recall and F1 of calling page furniture `skip` (P(skip) > threshold)."""

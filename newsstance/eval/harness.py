@@ -15,7 +15,7 @@ import numpy as np
 
 from newsstance.atomic import write_text
 from newsstance.data.corpora import SPAN_KINDS, DataSpec, default_data_root, load_spec
-from newsstance.data.labels import LABELS
+from newsstance.data.labels import LABELS, SKIP
 from newsstance.data.records import Span
 from newsstance.eval import metrics
 from newsstance.eval.baselines import CueLexiconBaseline, MajorityBaseline, TfidfBaseline
@@ -50,14 +50,27 @@ def _baselines(config_path: Path, data_root: Path) -> list:
     return [MajorityBaseline(records), CueLexiconBaseline(), TfidfBaseline.from_mixture(corpora, config.training.seed)]
 
 
-def _predict(model, evaluator: Evaluator, with_spans: bool) -> tuple[np.ndarray, list[dict] | None]:
-    """One pass over the set: label probabilities, plus the model's spans when the set has gold spans
-    (the spans call returns the scores too, so the sentences are not run through the model twice)."""
-    records = evaluator.records
-    if not with_spans or not records or not hasattr(model, "spans"):
-        return evaluator.predict(model), None
-    out = model.spans([r.text for r in records], [r.prev for r in records], [r.next for r in records])
-    return np.array([[o["scores"][label] for label in LABELS] for o in out], dtype=np.float32), out
+def _predict(model, evaluator: Evaluator, with_spans: bool
+             ) -> tuple[np.ndarray, list[dict] | None, np.ndarray | None]:
+    """One pass over the set: the scored sentences' label probabilities, the model's spans for them when
+    the set has gold spans, and P(skip) of every labelled sentence (skip rows included) for a model with
+    the skip class. No sentence goes through the model twice."""
+    skip_model = getattr(model, "predicts_skip", False)
+    rows = evaluator.labelled if skip_model else evaluator.records
+    spans_wanted = with_spans and hasattr(model, "spans")
+    if not rows or not (skip_model or spans_wanted):
+        return evaluator.predict(model), None, None
+    texts, before, after = [r.text for r in rows], [r.prev for r in rows], [r.next for r in rows]
+    scored = np.array([r.label != SKIP for r in rows])
+    spans = None
+    if spans_wanted:
+        out = model.spans(texts, before, after)
+        proba = np.array([[o["scores"][label] for label in LABELS] for o in out], dtype=np.float32)
+        p_skip = np.array([o["skip_score"] for o in out], dtype=np.float32) if skip_model else None
+        spans = [o for o, keep in zip(out, scored, strict=True) if keep]
+    else:
+        proba, p_skip = model.proba_and_skip(texts, before, after)
+    return proba[scored], spans, p_skip
 
 
 def _span_section(records: list, out: list[dict]) -> dict:
@@ -98,13 +111,12 @@ def run_eval(args) -> dict:
         evaluator = Evaluator(load_spec(spec, data_root), name=set_name(spec),
                               view=SPEECH if spec.kind == "newsdiscourse" else FULL)
         start = time.perf_counter()
-        proba, spans = _predict(model, evaluator, spec.kind in SPAN_KINDS)
+        proba, spans, p_skip = _predict(model, evaluator, spec.kind in SPAN_KINDS)
         predict_s = time.perf_counter() - start
         entry = evaluator.score(proba)
         entry.update(spec=str(spec), predict_seconds=predict_s)
         if spans is not None:
             entry["spans"] = _span_section(evaluator.records, spans)
-        p_skip = evaluator.skip_scores(model)
         if p_skip is not None and evaluator.skipped:
             entry["skip"] = evaluator.score_skip(p_skip)
         entry["baselines"] = {b.name: evaluator(b) for b in baselines}

@@ -180,12 +180,17 @@ class StanceModel:
 
         For a model with a skip class these are the labels' probabilities given the sentence is not
         page furniture (skip_proba gives that)."""
-        return self._split(self._run(_check_texts(texts, "texts"), before, after, want_tags=False)[0])[0]
+        return self.proba_and_skip(texts, before, after)[0]
 
     def skip_proba(self, texts: Sequence[str], before: Sequence[str] | None = None,
                    after: Sequence[str] | None = None) -> np.ndarray | None:
         """P(page furniture) per text, or None for a model without the skip class."""
-        return self._split(self._run(_check_texts(texts, "texts"), before, after, want_tags=False)[0])[1]
+        return self.proba_and_skip(texts, before, after)[1]
+
+    def proba_and_skip(self, texts: Sequence[str], before: Sequence[str] | None = None,
+                       after: Sequence[str] | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+        """predict_proba and skip_proba from one pass of the network."""
+        return self._split(self._run(_check_texts(texts, "texts"), before, after, want_tags=False)[0])
 
     def predict(self, texts: Sequence[str], before: Sequence[str] | None = None,
                 after: Sequence[str] | None = None) -> list[str]:
