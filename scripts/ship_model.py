@@ -89,7 +89,61 @@ wordpiece is inside a span when P(B) + P(I) exceeds it; another threshold replac
 """ + "\n".join(rows) + "\n"
 
 
-def main() -> None:
+def _training_data(config: dict) -> str:
+    train = "\n".join(f"- `{c['spec']}` weight {c['weight']}" for c in config["data"]["train"])
+    distill = config.get("distill") or {}
+    if distill.get("teacher"):
+        pool = ", ".join(f"`{s}`" for s in distill["pool"])
+        return (f"{train}\n- **Distilled from** `{distill['teacher']}` (the accurate model's run): its label and "
+                f"span-tag distributions over {pool} (pool weight {distill['weight']})")
+    if config["model"]["encoder"] == "minilm":
+        return (f"{train}\n- **Not distilled**: trained on the gold labels alone. A student of the same recipe "
+                "distilled from the accurate model's run (its label and span-tag distributions over the FNC-1 "
+                "train bodies, PolNeAR train, NewsDiscourse train and Emergent headlines) scored lower on "
+                "cross-validation (docs/RESULTS.md)")
+    return train
+
+
+def _header(name: str, report: dict, config: dict, size_mib: float) -> str:
+    model = config["model"]
+    return f"""# newsstance `{name}` model
+
+- **Built**: {datetime.date.today().isoformat()} by `newsstance train` (config copied as `training_config.yaml`),
+  best of {report['steps']} steps at step {report['best_step']} by dev macro-F1.
+- **Architecture**: {ENCODERS.get(model['encoder'], model['encoder'])}, not stored here, with
+  {_fine_tuning(model)}; a sentence head ({model.get('pooling', 'mean')} pooling) over
+  claim, denial, attribution{', skip' if model.get('predicts_skip') else ''}, and a source/cue BIO
+  tagging head. Reads each sentence {'with' if model['context'] else 'without'} its neighbours.
+- **Weights**: `model.safetensors`, {size_mib:.1f} MiB, float16 on disk: the fine-tuned part only.
+- **Training data** (mixing weights; documents of the gold dev set and their copies excluded):
+{_training_data(config)}
+- **Annotations**: the guideline annotations of both rounds (the second, denial-dense round of issue 15: FNC-1
+  and NewsDiscourse train documents ranked by rejection cues and model uncertainty), the Rulings applied.
+"""
+
+
+def _dev_section(report: dict) -> str:
+    model, base = report["model"], report.get("tfidf_baseline")
+    baseline = (f"\nTF-IDF + logistic regression trained on the same data in the same run: macro-F1 "
+                f"{base['macro_f1']:.3f}.\n" if base else "")
+    lo, hi = model["macro_f1_ci"]
+    return f"""
+## Dev metrics (`gold/dev.jsonl`, skip rows excluded)
+
+From the run's own evaluation (`dev_report.json`): n = {model['n']}, accuracy {model['accuracy']:.3f},
+**macro-F1 {model['macro_f1']:.3f}** (95% bootstrap CI {lo:.3f}-{hi:.3f}), ECE {model['ece']:.3f}.
+
+{_metrics_table(model)}
+{baseline}"""
+
+
+FOOTER = """
+The dev set chose the configuration and stopped training, so its numbers are optimistic for unseen
+articles; cross-validation and the project's withheld test set are the better measures.
+"""
+
+
+def _arguments() -> argparse.Namespace:
     ap = argparse.ArgumentParser()
     ap.add_argument("run", type=Path)
     ap.add_argument("--as", dest="name", choices=["fast", "accurate"], required=True)
@@ -100,12 +154,17 @@ def main() -> None:
     ap.add_argument("--no-span-thresholds", action="store_true",
                     help="keep the default span threshold, for the same reason: a fold model that trained much "
                          "longer than the shipped run tags with another confidence")
-    args = ap.parse_args()
+    return ap.parse_args()
+
+
+def main() -> None:
+    args = _arguments()
     report = json.loads((args.run / "dev_report.json").read_text())
     config = yaml.safe_load((args.run / "config.yaml").read_text())
     cv = json.loads((args.cv / "cv_report.json").read_text()) if args.cv else None
+    thresholds = cv_run_thresholds(args.cv) if cv is not None else None
     target = MODELS / args.name
-    tmp = target.with_name(target.name + ".tmp")
+    tmp = target.with_name(target.name + ".tmp")  # built aside, then renamed: a failure leaves the old model
     if tmp.exists():
         shutil.rmtree(tmp)
     shutil.copytree(args.run / "best", tmp)
@@ -116,50 +175,13 @@ def main() -> None:
     meta.pop("span_thresholds", None)
     if cv is not None and not args.no_temperature:
         meta["temperature"] = cv["temperature"]
-    thresholds = cv_run_thresholds(args.cv) if cv is not None else None
     if thresholds is not None and not args.no_span_thresholds:
         meta["span_thresholds"] = thresholds[1]
     (tmp / "config.json").write_text(json.dumps(meta, indent=2))
-    model, base = report["model"], report.get("tfidf_baseline")
     size = (tmp / "model.safetensors").stat().st_size / 2**20
-    train = "\n".join(f"- `{c['spec']}` weight {c['weight']}" for c in config["data"]["train"])
-    distill = config.get("distill") or {}
-    taught = (f"\n- **Distilled from** `{distill['teacher']}` (the accurate model's run): its label and span-tag "
-              f"distributions over {', '.join(f'`{s}`' for s in distill['pool'])} (pool weight {distill['weight']})"
-              if distill.get("teacher") else
-              "\n- **Not distilled**: trained on the gold labels alone. A student of the same recipe distilled from "
-              "the accurate model's run (its label and span-tag distributions over the FNC-1 train bodies, "
-              "PolNeAR train, NewsDiscourse train and Emergent headlines) scored lower on cross-validation "
-              "(docs/RESULTS.md)"
-              if config["model"]["encoder"] == "minilm" else "")
-    baseline = (f"\nTF-IDF + logistic regression trained on the same data in the same run: macro-F1 "
-                f"{base['macro_f1']:.3f}.\n" if base else "")
-    card = f"""# newsstance `{args.name}` model
-
-- **Built**: {datetime.date.today().isoformat()} by `newsstance train` (config copied as `training_config.yaml`),
-  best of {report['steps']} steps at step {report['best_step']} by dev macro-F1.
-- **Architecture**: {ENCODERS.get(config['model']['encoder'], config['model']['encoder'])}, not stored here, with
-  {_fine_tuning(config['model'])}; a sentence head ({config['model'].get('pooling', 'mean')} pooling) over
-  claim, denial, attribution{', skip' if config['model'].get('predicts_skip') else ''}, and a source/cue BIO
-  tagging head. Reads each sentence {'with' if config['model']['context'] else 'without'} its neighbours.
-- **Weights**: `model.safetensors`, {size:.1f} MiB, float16 on disk: the fine-tuned part only.
-- **Training data** (mixing weights; documents of the gold dev set and their copies excluded):
-{train}{taught}
-- **Annotations**: the guideline annotations of both rounds (the second, denial-dense round of issue 15: FNC-1
-  and NewsDiscourse train documents ranked by rejection cues and model uncertainty), the Rulings applied.
-
-## Dev metrics (`gold/dev.jsonl`, skip rows excluded)
-
-From the run's own evaluation (`dev_report.json`): n = {model['n']}, accuracy {model['accuracy']:.3f},
-**macro-F1 {model['macro_f1']:.3f}** (95% bootstrap CI {model['macro_f1_ci'][0]:.3f}-{model['macro_f1_ci'][1]:.3f}),
-ECE {model['ece']:.3f}.
-
-{_metrics_table(model)}
-{baseline}{_cv_section(cv, args.cv, not args.no_temperature)}\
-{_thresholds_section(thresholds, not args.no_span_thresholds)}
-The dev set chose the configuration and stopped training, so its numbers are optimistic for unseen
-articles; cross-validation and the project's withheld test set are the better measures.
-"""
+    card = (_header(args.name, report, config, size) + _dev_section(report)
+            + _cv_section(cv, args.cv, not args.no_temperature)
+            + _thresholds_section(thresholds, not args.no_span_thresholds) + FOOTER)
     (tmp / "MODEL_CARD.md").write_text(card, encoding="utf-8")
     MODELS.mkdir(exist_ok=True)
     if target.exists():
