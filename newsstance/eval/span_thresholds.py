@@ -9,9 +9,10 @@ choose it; gold dev stays for reporting.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+import newsstance
 from newsstance.config import Config
 from newsstance.data.cv_folds import heldout_records
 from newsstance.data.labels import LABELS
@@ -27,7 +28,7 @@ GRID: tuple[float, ...] = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
 MIN_GAIN = 0.01
 
 
-def threshold_table(folds: Sequence[tuple[object, Sequence[SentenceRecord]]],
+def threshold_table(folds: Iterable[tuple[object, Sequence[SentenceRecord]]],
                     grid: Sequence[float] = GRID) -> dict[str, dict[float, dict]]:
     """Exact-match span scores per span type and threshold, pooled over `folds`: (a StanceModel, the
     labelled sentences it never saw). Spans are decoded as spans() decodes them: for sentences the model
@@ -65,18 +66,17 @@ def cv_run_thresholds(run_dir: Path, grid: Sequence[float] = GRID
                       ) -> tuple[dict[str, dict[float, dict]], dict[str, float]]:
     """The threshold table of a `newsstance train --cv` run (every finished fold's best model on the
     documents it never saw, at the default precision), and the thresholds it picks."""
-    import newsstance
-
-    folds = []
-    for fold_dir in sorted(Path(run_dir).glob("fold-*")):
-        if not (fold_dir / PREDICTIONS).is_file():
-            continue  # an unfinished fold: its model may not be its best yet
-        config = Config.from_yaml(fold_dir / "config.yaml")
-        records = heldout_records(config.data.cv_spec, config.data.resolved_root(), config.data.cv_folds,
-                                  config.data.cv_fold)
-        folds.append((newsstance.load(fold_dir / "best"), records))
-    if not folds:
+    # Unfinished folds are left out: their best/ may not be their final choice yet.
+    finished = [d for d in sorted(Path(run_dir).glob("fold-*")) if (d / PREDICTIONS).is_file()]
+    if not finished:
         raise NewsstanceError(f"{run_dir}: no finished fold-*/{PREDICTIONS}; "
                               "run `newsstance train CONFIG --cv K` first")
-    table = threshold_table(folds, grid)
+    table = threshold_table((_fold(d) for d in finished), grid)  # one fold model in memory at a time
     return table, best_thresholds(table)
+
+
+def _fold(fold_dir: Path) -> tuple[object, list[SentenceRecord]]:
+    config = Config.from_yaml(fold_dir / "config.yaml")
+    records = heldout_records(config.data.cv_spec, config.data.resolved_root(), config.data.cv_folds,
+                              config.data.cv_fold)
+    return newsstance.load(fold_dir / "best"), records
