@@ -74,16 +74,18 @@ class Evaluator:
             after=[r.next for r in self.records],
         )
 
+    def predict_with_skip(self, model: ProbabilisticModel) -> tuple[np.ndarray, np.ndarray | None]:
+        """(predict()'s probabilities, P(skip) for every labelled record or None) from one pass: a skip
+        model runs over the labelled rows once and its scored rows are picked out."""
+        if not getattr(model, "predicts_skip", False) or not self.labelled:
+            return self.predict(model), None
+        rows = self.labelled
+        proba, p_skip = model.proba_and_skip([r.text for r in rows], [r.prev for r in rows], [r.next for r in rows])
+        return proba[np.array([r.label != SKIP for r in rows])], p_skip
+
     def __call__(self, model: ProbabilisticModel) -> dict:
         start = time.perf_counter()
-        if getattr(model, "predicts_skip", False) and self.labelled:
-            # One pass over every labelled row gives both the scored rows' labels and P(skip) for all.
-            rows = self.labelled
-            proba, p_skip = model.proba_and_skip([r.text for r in rows], [r.prev for r in rows],
-                                                 [r.next for r in rows])
-            proba = proba[np.array([r.label != SKIP for r in rows])]
-        else:
-            proba, p_skip = self.predict(model), None
+        proba, p_skip = self.predict_with_skip(model)
         predict_s = time.perf_counter() - start
         result = self.score(proba)
         result["predict_seconds"] = predict_s

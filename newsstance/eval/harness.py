@@ -55,22 +55,16 @@ def _predict(model, evaluator: Evaluator, with_spans: bool
     """One pass over the set: the scored sentences' label probabilities, the model's spans for them when
     the set has gold spans, and P(skip) of every labelled sentence (skip rows included) for a model with
     the skip class. No sentence goes through the model twice."""
+    if not (with_spans and hasattr(model, "spans") and evaluator.records):
+        proba, p_skip = evaluator.predict_with_skip(model)
+        return proba, None, p_skip
     skip_model = getattr(model, "predicts_skip", False)
     rows = evaluator.labelled if skip_model else evaluator.records
-    spans_wanted = with_spans and hasattr(model, "spans")
-    if not rows or not (skip_model or spans_wanted):
-        return evaluator.predict(model), None, None
-    texts, before, after = [r.text for r in rows], [r.prev for r in rows], [r.next for r in rows]
+    out = model.spans([r.text for r in rows], [r.prev for r in rows], [r.next for r in rows])
     scored = np.array([r.label != SKIP for r in rows])
-    spans = None
-    if spans_wanted:
-        out = model.spans(texts, before, after)
-        proba = np.array([[o["scores"][label] for label in LABELS] for o in out], dtype=np.float32)
-        p_skip = np.array([o["skip_score"] for o in out], dtype=np.float32) if skip_model else None
-        spans = [o for o, keep in zip(out, scored, strict=True) if keep]
-    else:
-        proba, p_skip = model.proba_and_skip(texts, before, after)
-    return proba[scored], spans, p_skip
+    proba = np.array([[o["scores"][label] for label in LABELS] for o in out], dtype=np.float32)
+    p_skip = np.array([o["skip_score"] for o in out], dtype=np.float32) if skip_model else None
+    return proba[scored], [o for o, keep in zip(out, scored, strict=True) if keep], p_skip
 
 
 def _span_section(records: list, out: list[dict]) -> dict:

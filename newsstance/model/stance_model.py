@@ -107,8 +107,7 @@ class StanceModel:
             model._setup(None, OpenVinoForward(graph, int8, torch.get_num_threads()), tokenizer, config, precision,
                          path, meta)
             return model
-        model = cls(load_network(path, meta, config).to(device), tokenizer, config, precision, path, meta)
-        return model
+        return cls(load_network(path, meta, config).to(device), tokenizer, config, precision, path, meta)
 
     @property
     def predicts_skip(self) -> bool:
