@@ -1,5 +1,7 @@
 """Decoding source/cue tags back to character spans, and cutting the encoder's depth."""
 
+import re
+
 import pytest
 import torch
 from conftest import tiny_config
@@ -17,8 +19,12 @@ ENC = Encoded(input_ids=list(range(8)), token_type_ids=[0] * 8, offsets=OFFSETS,
 
 
 def _probs(rows: dict[int, dict[str, float]]) -> torch.Tensor:
-    """Tag distributions per position; positions not given are certain O."""
-    out = torch.zeros(len(OFFSETS), len(TAGS))
+    """Tag distributions per position of ENC; positions not given are certain O."""
+    return _probs_for(ENC, rows)
+
+
+def _probs_for(enc: Encoded, rows: dict[int, dict[str, float]]) -> torch.Tensor:
+    out = torch.zeros(len(enc.offsets), len(TAGS))
     out[:, 0] = 1.0
     for pos, dist in rows.items():
         out[pos] = 0.0
@@ -63,6 +69,32 @@ def test_separators_at_a_span_edge_are_not_part_of_it():
     probs[:, 0], probs[:, 1:] = 1.0, 0.0
     probs[3, 0], probs[3, TAGS.index("B-source")] = 0.1, 0.9  # the comma alone: no words, no span
     assert decode_span(enc, probs, "source", text) is None
+
+
+def _word_encoding(text: str) -> Encoded:
+    """One wordpiece per word or punctuation mark, between [CLS] and [SEP]."""
+    offsets = [(0, 0)] + [m.span() for m in re.finditer(r"[\w.'-]+|[^\w\s]", text)] + [(0, 0)]
+    return Encoded(input_ids=list(range(len(offsets))), token_type_ids=[0] * len(offsets), offsets=offsets,
+                   n_target=len(offsets) - 2)
+
+
+@pytest.mark.parametrize(("text", "tagged", "source"), [
+    ("Kasim Hatim, director of the hospital, said it.", "Kasim Hatim, director of the hospital", "Kasim Hatim"),
+    ("Nail al-Jubeir, an embassy official, denied it.", "Nail al-Jubeir, an embassy official", "Nail al-Jubeir"),
+    # A title before the name, and a list of names, are the words naming who: kept whole.
+    ("A government spokeswoman, Rosario Murillo, said it.", "A government spokeswoman, Rosario Murillo",
+     "A government spokeswoman, Rosario Murillo"),
+    ("Merkel, Seehofer and Nahles denied it.", "Merkel, Seehofer and Nahles", "Merkel, Seehofer and Nahles"),
+    ("The source, a U.S. official, said it.", "The source, a U.S. official", "The source, a U.S. official"),
+])
+def test_a_source_ends_at_the_name_before_a_descriptive_appositive(text, tagged, source):
+    enc = _word_encoding(text)
+    first, last = text.index(tagged), text.index(tagged) + len(tagged)
+    inside = [pos for pos, (s, e) in enumerate(enc.offsets[1:-1], start=1) if first <= s and e <= last]
+    probs = _probs_for(enc, {pos: {"B-source" if pos == inside[0] else "I-source": 0.9} for pos in inside})
+    assert decode_span(enc, probs, "source", text).text_in(text) == source
+    probs = _probs_for(enc, {pos: {"B-cue" if pos == inside[0] else "I-cue": 0.9} for pos in inside})
+    assert decode_span(enc, probs, "cue", text).text_in(text) == tagged  # the rule is the source's alone
 
 
 def test_a_model_cut_to_fewer_layers_saves_and_reloads_at_that_depth(data_root, tmp_path):

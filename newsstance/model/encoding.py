@@ -9,6 +9,7 @@ in the README); spans beyond the window are not found.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import torch
@@ -135,7 +136,8 @@ def decode_span(e: Encoded, tag_probs: torch.Tensor, name: str, text: str | None
     | Trump", does not split the run) and the run with the highest mean inside probability wins.
     With `text`, the span is widened to whole words, so a run ending on a wordpiece keeps its word,
     and separators at its edges are dropped: the guideline's spans are "the exact words", and a
-    comma or an opening bracket after "Luis Rubio" is not one of them.
+    comma or an opening bracket after "Luis Rubio" is not one of them; a source also ends at its name,
+    before a descriptive appositive ("Luis Rubio, an analyst" -> "Luis Rubio").
     """
     b, i = TAGS.index("B-" + name), TAGS.index("I-" + name)
     inside = (tag_probs[:, b] + tag_probs[:, i]).tolist()
@@ -167,4 +169,26 @@ def decode_span(e: Encoded, tag_probs: torch.Tensor, name: str, text: str | None
             start += 1
         if end <= start:
             return None
+        if name == "source":
+            end = _name_before_appositive(text, start, end)
     return Span(start, end)
+
+
+# ", director of the hospital": a comma after a capitalised word, then a lowercase word.
+_APPOSITIVE = re.compile(r", (?=[a-z])")
+
+
+def _name_before_appositive(text: str, start: int, end: int) -> int:
+    """The end of a source span without a descriptive appositive after the name.
+
+    The guideline's source is the words naming who holds the proposition: "Kasim Hatim, director of
+    the hospital, said ..." names Kasim Hatim. Gold dev ends all 12 such spans at the name, and so do
+    8 in 10 of the guideline annotations; the rest (and PolNeAR's conventions) teach the tagger to run
+    on. A title before a name ("A government spokeswoman, Rosario Murillo") and lists of names keep
+    their words: the appositive must follow a word with a capital and start lowercase.
+    """
+    match = _APPOSITIVE.search(text, start, end)
+    if match is None:
+        return end
+    words_before = text[start : match.start()].split()
+    return match.start() if words_before and any(c.isupper() for c in words_before[-1]) else end
