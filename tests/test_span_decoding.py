@@ -46,6 +46,21 @@ def test_a_span_ending_on_a_wordpiece_is_widened_to_the_word():
     assert decode_span(ENC, probs, "cue").text_in(TEXT) == "den"  # without the text: token offsets
 
 
+@pytest.mark.parametrize("text", ["It doesn't exist.", "It doesn\u2019t exist.", "It DOESN'T exist."])
+def test_a_cue_tagged_on_the_t_of_a_negative_contraction_is_the_whole_word(text):
+    # Wordpieces as the encoders cut it: [CLS] It doesn ' t exist . [SEP]; only "t" is tagged.
+    offsets = [(0, 0), (0, 2), (3, 8), (8, 9), (9, 10), (11, 16), (16, 17), (0, 0)]
+    enc = Encoded(input_ids=list(range(8)), token_type_ids=[0] * 8, offsets=offsets, n_target=6)
+    assert decode_span(enc, _probs_for(enc, {4: {"B-cue": 0.9}}), "cue", text).text_in(text) == text[3:10]
+
+
+def test_a_possessive_source_keeps_its_name_only():
+    text = "By Trump's own admission, it is."
+    offsets = [(0, 0), (0, 2), (3, 8), (8, 9), (9, 10), (11, 14), (15, 24), (24, 25), (26, 28), (29, 31), (31, 32), (0, 0)]
+    enc = Encoded(input_ids=list(range(12)), token_type_ids=[0] * 12, offsets=offsets, n_target=10)
+    assert decode_span(enc, _probs_for(enc, {2: {"B-source": 0.9}}), "source", text).text_in(text) == "Trump"
+
+
 def test_the_most_confident_run_wins_and_weak_tokens_are_outside():
     probs = _probs({1: {"B-source": 0.4}, 5: {"B-source": 0.95}, 2: {"I-source": 0.1}})
     assert decode_span(ENC, probs, "source", TEXT).text_in(TEXT) == "it"

@@ -134,7 +134,8 @@ def decode_span(e: Encoded, tag_probs: torch.Tensor, name: str, text: str | None
     tag_probs: (width, len(TAGS)) softmax over tags. A token is inside when P(B) + P(I) exceeds
     `threshold`; runs are maximal sequences of inside tokens (a B predicted mid-name, as in "Donald
     | Trump", does not split the run) and the run with the highest mean inside probability wins.
-    With `text`, the span is widened to whole words, so a run ending on a wordpiece keeps its word,
+    With `text`, the span is widened to whole words, so a run ending on a wordpiece keeps its word
+    ("t" of "doesn't" included),
     and separators at its edges are dropped: the guideline's spans are "the exact words", and a
     comma or an opening bracket after "Luis Rubio" is not one of them; a source also ends at its name,
     before a descriptive appositive ("Luis Rubio, an analyst" -> "Luis Rubio").
@@ -159,9 +160,9 @@ def decode_span(e: Encoded, tag_probs: torch.Tensor, name: str, text: str | None
     start, end = best
     if text is not None:
         # Widen only a run that starts or ends mid-word: "," after "Rubio" does not pull "Rubio" in.
-        while 0 < start < len(text) and text[start].isalnum() and text[start - 1].isalnum():
+        while 0 < start < len(text) and _in_word(text, start) and _in_word(text, start - 1):
             start -= 1
-        while 0 < end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
+        while 0 < end < len(text) and _in_word(text, end - 1) and _in_word(text, end):
             end += 1
         while end > start and (text[end - 1].isspace() or text[end - 1] in _TRAILING_SEPARATORS):
             end -= 1
@@ -172,6 +173,15 @@ def decode_span(e: Encoded, tag_probs: torch.Tensor, name: str, text: str | None
         if name == "source":
             end = _name_before_appositive(text, start, end)
     return Span(start, end)
+
+
+def _in_word(text: str, k: int) -> bool:
+    """Whether text[k] belongs to a word: a letter or digit, or the apostrophe of a negative contraction
+    ("doesn't", "can’t"), so that a cue tagged on its "t" wordpiece becomes the whole word. A possessive's
+    apostrophe is not inside the word: "Trump" stays "Trump" in "Trump's own admission"."""
+    if text[k].isalnum():
+        return True
+    return text[k] in "'\u2019" and 0 < k < len(text) - 1 and text[k - 1] in "nN" and text[k + 1] in "tT"
 
 
 # ", director of the hospital": a comma after a capitalised word, then a lowercase word.
