@@ -6,9 +6,10 @@
 Starts the service in its own process on a free loopback port, then for each concurrency level sends
 `--requests` POST /v1/analyze requests (PolNeAR dev articles, in turn) from that many client threads,
 and prints requests/s, sentences/s, p50/p95/p99 latency, errors and the server's peak RSS. Beside them,
-in the same run: the offline `predict_proba` rate of the same model on the same sentences (its own
-process). The soak phase sends `--soak` short requests at 32 clients and prints the server's resident
-memory every tenth of the way: flat means no growth per request. Everything stops by itself.
+in the same run: the offline `predict_proba` rate of the same model on the same sentences, with the
+same neighbours (its own process). The soak phase sends `--soak` short requests at 32 clients and
+prints the server's resident memory every tenth of the way: flat means no growth per request.
+Everything stops by itself.
 """
 
 from __future__ import annotations
@@ -50,13 +51,17 @@ def memory_mb(pid: int, field: str) -> float:
     return float("nan")
 
 
-def offline_rate(model: str | None, sentences: list[str]) -> float:
-    """predict_proba sentences/s in a fresh process (the service's own process is busy serving)."""
+def offline_rate(model: str | None, articles_sentences: list[list[str]]) -> float:
+    """predict_proba sentences/s in a fresh process (the service's own process is busy serving), each
+    sentence with its article neighbours as analyze() gives them: a model that reads context reads
+    twice the tokens, in the service and here alike."""
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
-        json.dump(sentences, f)
-    code = ("import json, sys, time, newsstance; texts = json.load(open(sys.argv[1])); "
-            f"m = newsstance.load({model!r}); m.predict_proba(texts[:64]); t = time.perf_counter(); "
-            "m.predict_proba(texts); print(len(texts) / (time.perf_counter() - t))")
+        json.dump(articles_sentences, f)
+    code = ("import json, sys, time, newsstance; from newsstance.data.segment import neighbours; "
+            "arts = json.load(open(sys.argv[1])); texts = [s for a in arts for s in a]; "
+            "ctx = [c for a in arts for c in neighbours(a)]; b = [p for p, _ in ctx]; n = [x for _, x in ctx]; "
+            f"m = newsstance.load({model!r}); m.predict_proba(texts[:64], b[:64], n[:64]); t = time.perf_counter(); "
+            "m.predict_proba(texts, b, n); print(len(texts) / (time.perf_counter() - t))")
     try:
         out = subprocess.run([sys.executable, "-c", code, f.name], capture_output=True, text=True, check=True)
     finally:
@@ -108,8 +113,9 @@ def main() -> None:
     texts = articles(args.data_root)
     from newsstance.data.segment import split_sentences
 
-    sizes = [len(split_sentences(t)) for t in texts]
-    sentences = [s.text for t in texts for s in split_sentences(t)]
+    articles_sentences = [[s.text for s in split_sentences(t)] for t in texts]
+    sizes = [len(a) for a in articles_sentences]
+    sentences = [s for a in articles_sentences for s in a]
     per_request = len(sentences) / len(texts)
     print(f"{len(texts)} PolNeAR dev articles, {len(sentences)} sentences ({per_request:.0f} a request)")
     port = free_port()
@@ -128,7 +134,7 @@ def main() -> None:
             if time.monotonic() > deadline or server.poll() is not None:
                 raise SystemExit(f"the service did not start: {server.stderr.read().decode()[-2000:]}")
             time.sleep(0.2)
-        offline = offline_rate(args.model, sentences)
+        offline = offline_rate(args.model, articles_sentences)
         print(f"offline predict_proba, same model, own process: {offline:.1f} sentences/s")
         print(f"{'clients':>7} {'req/s':>7} {'sent/s':>8} {'% offline':>9} {'p50 s':>7} {'p95 s':>7} {'p99 s':>7} "
               f"{'errors':>6} {'server peak RSS':>15}")
