@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from newsstance.eval.span_thresholds import MIN_GAIN, cv_run_thresholds
+from newsstance.eval.span_thresholds import MIN_GAIN, TIE, cv_run_thresholds
 from newsstance.model.encoding import SPAN_THRESHOLD
 
 MODELS = Path(__file__).resolve().parent.parent / "newsstance" / "models"
@@ -83,8 +83,9 @@ def _thresholds_section(thresholds: tuple[dict, dict] | None, stored: bool) -> s
 ### Span decoding thresholds
 
 Exact span F1 of the fold models on the documents they never saw, by the decoder's threshold (a
-wordpiece is inside a span when P(B) + P(I) exceeds it; another threshold replaces the default
-{SPAN_THRESHOLD} only {MIN_GAIN:.2f} or more above it). {choice}
+wordpiece is inside a span when P(B) + P(I) exceeds it; of the thresholds within {TIE} of the best,
+the one nearest the default {SPAN_THRESHOLD}, and only {MIN_GAIN:.2f} or more above the default).
+{choice}
 
 """ + "\n".join(rows) + "\n"
 

@@ -44,3 +44,10 @@ def test_a_threshold_replaces_the_default_only_for_a_clear_gain():
              "cue": {0.2: {"f1": 0.60}, 0.3: {"f1": 0.62}, 0.5: {"f1": 0.66}, 0.7: {"f1": 0.65}}}
     # source: 0.2 is higher by half a point, within noise, so the default stays; cue: 0.5 is 4 points up.
     assert best_thresholds(table) == {"source": 0.3, "cue": 0.5}
+
+
+def test_of_thresholds_tied_with_the_best_the_one_nearest_the_default_is_taken():
+    # The accurate model's CV cue scores: 0.7 is a tenth of a point above 0.5, a span or two of ~1,600.
+    table = {"cue": {0.3: {"f1": 0.712}, 0.4: {"f1": 0.721}, 0.5: {"f1": 0.7309}, 0.6: {"f1": 0.7312},
+                     0.7: {"f1": 0.7322}}}
+    assert best_thresholds(table) == {"cue": 0.5}
