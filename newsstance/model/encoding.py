@@ -135,10 +135,9 @@ def decode_span(e: Encoded, tag_probs: torch.Tensor, name: str, text: str | None
     `threshold`; runs are maximal sequences of inside tokens (a B predicted mid-name, as in "Donald
     | Trump", does not split the run) and the run with the highest mean inside probability wins.
     With `text`, the span is widened to whole words, so a run ending on a wordpiece keeps its word
-    ("t" of "doesn't" included),
-    and separators at its edges are dropped: the guideline's spans are "the exact words", and a
-    comma or an opening bracket after "Luis Rubio" is not one of them; a source also ends at its name,
-    before a descriptive appositive ("Luis Rubio, an analyst" -> "Luis Rubio").
+    (the "t" of "doesn't" too), and separators at its edges are dropped: the guideline's spans are
+    "the exact words", and a comma or an opening bracket after "Luis Rubio" is not one of them. A
+    source also ends at its name, before a descriptive appositive ("Luis Rubio, an analyst").
     """
     b, i = TAGS.index("B-" + name), TAGS.index("I-" + name)
     inside = (tag_probs[:, b] + tag_probs[:, i]).tolist()
@@ -184,7 +183,8 @@ def _in_word(text: str, k: int) -> bool:
     return text[k] in "'\u2019" and 0 < k < len(text) - 1 and text[k - 1] in "nN" and text[k + 1] in "tT"
 
 
-# ", director of the hospital": a comma after a capitalised word, then a lowercase word.
+# ", director of the hospital": a comma, then a lowercase word (the word before the comma must have a
+# capital: _name_before_appositive checks it).
 _APPOSITIVE = re.compile(r", (?=[a-z])")
 
 
