@@ -9,8 +9,8 @@ them would let a model see a test sentence's neighbours).
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
+from newsstance.data.config import DataConfig
 from newsstance.data.corpora import load_spec
 from newsstance.data.records import SentenceRecord
 
@@ -19,6 +19,8 @@ def fold_of(doc: str, folds: int) -> int:
     return int(hashlib.sha256(doc.encode("utf-8")).hexdigest(), 16) % folds
 
 
-def heldout_records(spec: str, data_root: Path, folds: int, fold: int) -> list[SentenceRecord]:
-    """Every labelled sentence of `spec` (skip rows included) in the documents of `fold`."""
-    return [r for r in load_spec(spec, data_root) if r.label is not None and fold_of(r.doc, folds) == fold]
+def heldout_records(data: DataConfig) -> list[SentenceRecord]:
+    """Every labelled sentence of `data.cv_spec` (skip rows included) in the documents of the fold that
+    `data` holds out (`cv_fold` of `cv_folds`)."""
+    return [r for r in load_spec(data.cv_spec, data.resolved_root())
+            if r.label is not None and fold_of(r.doc, data.cv_folds) == data.cv_fold]

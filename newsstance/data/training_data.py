@@ -27,7 +27,7 @@ def _held_out(data: DataConfig) -> tuple[set[str], set[str]]:
     root = data.resolved_root()
     held_out = [r for spec in data.exclude_docs_of for r in load_spec(f"gold:{spec}", root)]
     if data.cv_folds is not None:
-        held_out += heldout_records(data.cv_spec, root, data.cv_folds, data.cv_fold)
+        held_out += heldout_records(data)
     return {r.doc for r in held_out}, {r.text for r in held_out if len(r.text) >= MIN_SHARED_SENTENCE}
 
 

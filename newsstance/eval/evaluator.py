@@ -25,6 +25,11 @@ class ProbabilisticModel(Protocol):
                       after: list[str] | None = None) -> np.ndarray: ...
 
 
+def reads_skip(model) -> bool:
+    """Whether `model` has the skip class, so that its P(skip) is scored (baselines have none)."""
+    return bool(getattr(model, "predicts_skip", False))
+
+
 @dataclass(frozen=True)
 class LabelView:
     """Which distinctions a set can judge: groups of our labels scored as one class."""
@@ -74,14 +79,20 @@ class Evaluator:
             after=[r.next for r in self.records],
         )
 
+    def rows_for(self, model: ProbabilisticModel) -> tuple[list[SentenceRecord], np.ndarray]:
+        """The records one pass of `model` reads, and which of them are scored: a model with the skip
+        class reads the skip rows too (the skip metrics score them), any other the scored rows alone."""
+        rows = self.labelled if reads_skip(model) else self.records
+        return rows, np.array([r.label != SKIP for r in rows], dtype=bool)
+
     def predict_with_skip(self, model: ProbabilisticModel) -> tuple[np.ndarray, np.ndarray | None]:
         """(predict()'s probabilities, P(skip) for every labelled record or None) from one pass: a skip
         model runs over the labelled rows once and its scored rows are picked out."""
-        if not getattr(model, "predicts_skip", False) or not self.labelled:
+        rows, scored = self.rows_for(model)
+        if not reads_skip(model) or not rows:
             return self.predict(model), None
-        rows = self.labelled
         proba, p_skip = model.proba_and_skip([r.text for r in rows], [r.prev for r in rows], [r.next for r in rows])
-        return proba[np.array([r.label != SKIP for r in rows])], p_skip
+        return proba[scored], p_skip
 
     def __call__(self, model: ProbabilisticModel) -> dict:
         start = time.perf_counter()

@@ -15,11 +15,11 @@ import numpy as np
 
 from newsstance.atomic import write_text
 from newsstance.data.corpora import SPAN_KINDS, DataSpec, default_data_root, load_spec
-from newsstance.data.labels import LABELS, SKIP
+from newsstance.data.labels import LABELS
 from newsstance.data.records import Span
 from newsstance.eval import metrics
 from newsstance.eval.baselines import CueLexiconBaseline, MajorityBaseline, TfidfBaseline
-from newsstance.eval.evaluator import FULL, SPEECH, Evaluator
+from newsstance.eval.evaluator import FULL, SPEECH, Evaluator, reads_skip
 from newsstance.eval.plots import plot_confusion, plot_reliability
 from newsstance.eval.report import write_markdown
 from newsstance.eval.span_metrics import span_scores
@@ -58,12 +58,10 @@ def _predict(model, evaluator: Evaluator, with_spans: bool
     if not (with_spans and hasattr(model, "spans") and evaluator.records):
         proba, p_skip = evaluator.predict_with_skip(model)
         return proba, None, p_skip
-    skip_model = getattr(model, "predicts_skip", False)
-    rows = evaluator.labelled if skip_model else evaluator.records
+    rows, scored = evaluator.rows_for(model)
     out = model.spans([r.text for r in rows], [r.prev for r in rows], [r.next for r in rows])
-    scored = np.array([r.label != SKIP for r in rows])
     proba = np.array([[o["scores"][label] for label in LABELS] for o in out], dtype=np.float32)
-    p_skip = np.array([o["skip_score"] for o in out], dtype=np.float32) if skip_model else None
+    p_skip = np.array([o["skip_score"] for o in out], dtype=np.float32) if reads_skip(model) else None
     return proba[scored], [o for o, keep in zip(out, scored, strict=True) if keep], p_skip
 
 

@@ -80,7 +80,4 @@ def cv_run_thresholds(run_dir: Path, grid: Sequence[float] = GRID
 
 
 def _fold(fold_dir: Path) -> tuple[object, list[SentenceRecord]]:
-    config = Config.from_yaml(fold_dir / "config.yaml")
-    records = heldout_records(config.data.cv_spec, config.data.resolved_root(), config.data.cv_folds,
-                              config.data.cv_fold)
-    return newsstance.load(fold_dir / "best"), records
+    return newsstance.load(fold_dir / "best"), heldout_records(Config.from_yaml(fold_dir / "config.yaml").data)

@@ -36,8 +36,7 @@ def fold_config(config: Config, folds: int, fold: int) -> Config:
 def predict_heldout(config: Config, run_dir: Path) -> list[dict]:
     """The fold's held-out guideline sentences as the fold's best model labels them (default precision,
     what a user of the model gets)."""
-    records = heldout_records(config.data.cv_spec, config.data.resolved_root(), config.data.cv_folds,
-                              config.data.cv_fold)
+    records = heldout_records(config.data)
     model = newsstance.load(run_dir / "best")
     out = model.spans([r.text for r in records], [r.prev for r in records], [r.next for r in records])
     rows = []
