@@ -47,7 +47,7 @@ def load_time(model: str | None) -> float:
 
 def _sentences(data_root, n):
     records = [r for r in load_spec("polnear:polnear/dev", data_root) if r.label != "skip"][:n]
-    return [r.text for r in records], [r.prev for r in records], [r.next for r in records]
+    return [r.text for r in records], [r.prev for r in records], [r.next for r in records], [r.lede for r in records]
 
 
 def _write_sentences(data_root, n) -> str:
@@ -68,11 +68,11 @@ def _read_sentences(path):
 def measure_newsstance(model_path, precision, sentences, threads) -> None:
     """One path in this process: prints sentences/s and this process's peak RSS as JSON."""
     torch.set_num_threads(threads)
-    texts, before, after = _read_sentences(sentences)
+    texts, before, after, lede = _read_sentences(sentences)
     model = newsstance.load(model_path, precision=precision)
-    model.predict_proba(texts[:64], before[:64], after[:64])  # warm-up
+    model.predict_proba(texts[:64], before[:64], after[:64], lede[:64])  # warm-up
     start = time.perf_counter()
-    model.predict_proba(texts, before, after)
+    model.predict_proba(texts, before, after, lede)
     print(json.dumps({"rate": len(texts) / (time.perf_counter() - start), "rss": peak_rss_mb()}))
 
 
@@ -85,7 +85,7 @@ def measure_pipeline(model_path, sentences, threads) -> None:
     from newsstance.data.labels import head_labels
 
     torch.set_num_threads(threads)
-    texts, _, _ = _read_sentences(sentences)
+    texts, *_ = _read_sentences(sentences)
     fp32 = newsstance.load(model_path, precision="fp32")
     clf = pipeline("text-classification", model=PipelineWrapper(fp32.network, head_labels(fp32.predicts_skip)),
                    tokenizer=AutoTokenizer.from_pretrained(fp32.path), device="cpu")
@@ -144,7 +144,7 @@ def main() -> None:
     if args.child == "pipeline":
         return measure_pipeline(model, args.sentences, args.threads)
     sentences = _write_sentences(root, args.n)
-    texts, _, _ = _read_sentences(sentences)
+    texts, *_ = _read_sentences(sentences)
     print(f"{len(texts)} sentences from PolNeAR dev, mean {sum(map(len, texts)) / len(texts):.0f} characters; "
           f"{args.threads} threads; each path in its own process")
     for model in args.model or [None]:

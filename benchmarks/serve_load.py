@@ -53,15 +53,16 @@ def memory_mb(pid: int, field: str) -> float:
 
 def offline_rate(model: str | None, articles_sentences: list[list[str]]) -> float:
     """predict_proba sentences/s in a fresh process (the service's own process is busy serving), each
-    sentence with its article neighbours as analyze() gives them: a model that reads context reads
-    twice the tokens, in the service and here alike."""
+    sentence with its article neighbours and lede as analyze() gives them: a model that reads context
+    reads twice the tokens, in the service and here alike."""
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(articles_sentences, f)
-    code = ("import json, sys, time, newsstance; from newsstance.data.segment import neighbours; "
+    code = ("import json, sys, time, newsstance; from newsstance.data.segment import ledes, neighbours; "
             "arts = json.load(open(sys.argv[1])); texts = [s for a in arts for s in a]; "
             "ctx = [c for a in arts for c in neighbours(a)]; b = [p for p, _ in ctx]; n = [x for _, x in ctx]; "
-            f"m = newsstance.load({model!r}); m.predict_proba(texts[:64], b[:64], n[:64]); t = time.perf_counter(); "
-            "m.predict_proba(texts, b, n); print(len(texts) / (time.perf_counter() - t))")
+            "d = [x for a in arts for x in ledes(a)]; "
+            f"m = newsstance.load({model!r}); m.predict_proba(texts[:64], b[:64], n[:64], d[:64]); "
+            "t = time.perf_counter(); m.predict_proba(texts, b, n, d); print(len(texts) / (time.perf_counter() - t))")
     try:
         out = subprocess.run([sys.executable, "-c", code, f.name], capture_output=True, text=True, check=True)
     finally:

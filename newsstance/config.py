@@ -28,6 +28,9 @@ class ModelConfig:
     context: bool = True  # feed the previous and next sentence as a second segment
     max_length: int = 128
     context_tokens: int = 32  # wordpieces taken from each neighbour (tail of previous, head of next)
+    # Also feed the head of the document's first sentence (headline or lede): a debunk announces itself
+    # there ("Axl Rose is NOT dead."), and its later sentences are denials only in its light.
+    lede: bool = False
     # Encoder depth: the bottom `layers` layers of the base are kept (null = all). Fewer layers, faster
     # prediction: the cost of each sentence is nearly proportional to depth.
     layers: int | None = None

@@ -25,24 +25,25 @@ def read_article(source: str) -> tuple[str, bool]:
     return reduce_html(decode_text(raw, STDIN if source == "-" else source))
 
 
-def _sentences_from_jsonl(source: str) -> tuple[list[str], list[str], list[str]]:
+def _sentences_from_jsonl(source: str) -> tuple[list[str], list[str], list[str], list[str]]:
     if source == "-":
         name, rows = STDIN, parse_objects(sys.stdin.buffer.read(), STDIN)
     else:
         name, rows = source, read_objects(Path(source))
-    texts, before, after = [], [], []
+    texts, before, after, lede = [], [], [], []
     for number, obj in rows:
         texts.append(require_str(name, number, obj, "text"))
         before.append(require_str(name, number, obj, "prev", optional=True))
         after.append(require_str(name, number, obj, "next", optional=True))
-    return texts, before, after
+        lede.append(require_str(name, number, obj, "lede", optional=True))
+    return texts, before, after, lede
 
 
 def _label(model, source: str, jsonl: bool) -> list[dict]:
     """One input's results: an article is segmented, JSONL sentences are taken as they are."""
     if jsonl:
-        texts, before, after = _sentences_from_jsonl(source)
-        return [{"text": t, **r} for t, r in zip(texts, model.spans(texts, before, after), strict=True)]
+        texts, before, after, lede = _sentences_from_jsonl(source)
+        return [{"text": t, **r} for t, r in zip(texts, model.spans(texts, before, after, lede), strict=True)]
     text, from_html = read_article(source)
     if not text.strip():
         raise InputError(f"{source}: the input holds no text")

@@ -146,6 +146,16 @@ def tiny_model(trained):
     return newsstance.load(trained.run_dir / "best")
 
 
+@pytest.fixture(scope="session")
+def lede_model(data_root, tmp_path_factory):
+    """The tiny model trained to read each article's first sentence too (model.lede)."""
+    import newsstance
+    from newsstance.train.loop import fit
+
+    result = fit(tiny_config(data_root, tmp_path_factory.mktemp("lede"), "model.lede=true"))
+    return newsstance.load(result.run_dir / "best")
+
+
 def exported_and_own_labels(model: str | Path, out: Path, texts: list[str]) -> tuple[list[str], list[str]]:
     """`newsstance export --format transformers` of `model` into `out`; then the labels transformers'
     pipeline gives `texts` from the export, and the labels newsstance's own fp32 path gives them."""

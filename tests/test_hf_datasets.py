@@ -47,3 +47,12 @@ def test_a_dataset_dict_needs_a_split_named(exported, data_root):
     out, _ = exported
     with pytest.raises(DataFormatError, match="name one, e.g. hf:"):
         load_spec(f"hf:{out}", data_root)
+
+
+def test_an_export_from_before_the_lede_column_still_loads(exported, data_root, tmp_path):
+    out, _ = exported
+    old = datasets.load_from_disk(str(out))["gold_dev"].remove_columns("lede")
+    old.save_to_disk(str(tmp_path / "old"))
+    records = load_spec(f"hf:{tmp_path / 'old'}", data_root)
+    assert [r.text for r in records] == [r.text for r in load_spec("gold:gold/dev.jsonl", data_root)]
+    assert {r.lede for r in records} == {""}

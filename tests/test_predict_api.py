@@ -141,3 +141,21 @@ def test_a_stored_temperature_softens_confidence_without_changing_labels(trained
     scaled = newsstance.load(calibrated, precision="fp32").predict_proba(texts)
     assert (scaled.argmax(1) == plain.argmax(1)).all() and (scaled.max(1) <= plain.max(1) + 1e-6).all()
     assert np.allclose(scaled.sum(1), 1.0, atol=1e-5)
+
+
+def test_a_lede_model_reads_the_articles_first_sentence_and_others_ignore_it(lede_model, tiny_model):
+    text, ledes = ["His agent denied the report."] * 2, ["Singer is NOT dead.", "Singer dies at 52."]
+    assert lede_model.reads_lede and not tiny_model.reads_lede
+    read = lede_model.predict_proba(text, lede=ledes)
+    assert not np.allclose(read[0], read[1])
+    assert np.array_equal(tiny_model.predict_proba(text, lede=ledes), tiny_model.predict_proba(text))
+    with pytest.raises(NewsstanceError, match="lede must have one entry per text"):
+        lede_model.predict_proba(text, lede=["only one"])
+
+
+def test_analyze_gives_every_sentence_the_articles_first_sentence(lede_model):
+    article = "Singer is NOT dead. His agent denied the report. Fans were relieved."
+    sentences = ["Singer is NOT dead.", "His agent denied the report.", "Fans were relieved."]
+    expected = lede_model.spans(sentences, ["", sentences[0], sentences[1]], [sentences[1], sentences[2], ""],
+                                ["", sentences[0], sentences[0]])
+    assert [r["scores"] for r in lede_model.analyze(article)] == [r["scores"] for r in expected]

@@ -183,3 +183,32 @@ def test_cached_corpora_equal_a_fresh_parse_and_follow_file_changes(data_root, t
     text = next((root / "polnear/train/text").iterdir())
     text.write_text(text.read_text().replace("Monday", "Sunday"))  # same length: annotations still fit
     assert any("Sunday" in r.text for r in load_spec(spec, root))  # a changed file is parsed again
+
+
+def test_every_sentence_knows_its_documents_first_sentence(data_root, tmp_path):
+    """The lede (headline or first sentence) a document-context model reads: "" for the first sentence."""
+    gold = list(read_gold(data_root / "gold" / "dev.jsonl"))
+    first = "Iran denies selling drones to Russia."
+    assert [r.lede for r in gold[:3]] == ["", first, first]
+    assert gold[6].lede == "A poll found 40% of voters back the plan."  # the next document's own first sentence
+    named = tmp_path / "named.jsonl"
+    named.write_text('{"id": "d#3", "text": "He denied it.", "label": "denial", "lede": "Star is not dead."}\n'
+                     '{"id": "e#5", "text": "Mid-article row.", "label": "claim"}\n')
+    assert [r.lede for r in read_gold(named)] == ["Star is not dead.", ""]  # no e#0 row: unknown, so empty
+    standoff = by_text(read_standoff(data_root / "guideline", data_root))
+    assert standoff["His agent denied the report on Sunday."].lede == "Rumours spread that the singer had died."
+    assert standoff["Rumours spread that the singer had died."].lede == ""
+    article = tmp_path / "a.txt"
+    article.write_text("Singer is alive. His agent denied the rumour.", encoding="utf-8")
+    assert [r.lede for r in read_article(article)] == ["", "Singer is alive."]
+
+
+def test_polnear_gives_each_document_its_own_lede(data_root, tmp_path):
+    root = tmp_path / "root"
+    shutil.copytree(data_root, root)
+    train = root / "polnear" / "train"
+    (train / "text" / "story-two.txt").write_text("Markets fell today.\n\nTraders worried.\n", encoding="utf-8")
+    (train / "attributions" / "story-two_cd34.ann").write_text("", encoding="utf-8")
+    records = by_text(load_spec("polnear:polnear/train", root))
+    assert records["Traders worried."].lede == "Markets fell today."
+    assert records["The vote is scheduled for Tuesday."].lede == "Senator Smith denies taking bribes."

@@ -54,6 +54,18 @@ def test_predict_takes_strings_or_sentences_with_context(service, tiny_model):
     assert [{k: v for k, v in r.items() if k != "text"} for r in body["results"]] == expected
 
 
+def test_a_lede_model_is_served_each_sentence_with_the_articles_first_sentence(lede_model):
+    article = "Singer is NOT dead. His agent denied the report."
+    with running(lede_model) as (url, _):
+        assert httpx.get(f"{url}/v1/model").json()["reads_lede"] is True
+        analyzed = httpx.post(f"{url}/v1/analyze", json={"text": article}).json()["sentences"]
+        first = "Singer is NOT dead."
+        sentence = {"text": "His agent denied the report.", "prev": first, "lede": first}
+        predicted = httpx.post(f"{url}/v1/predict", json={"sentences": [sentence]}).json()["results"]
+    assert [r["scores"] for r in analyzed] == [r["scores"] for r in lede_model.analyze(article)]
+    assert predicted[0]["scores"] == analyzed[1]["scores"]
+
+
 @pytest.mark.parametrize(("payload", "field"), [
     ({}, "text"),                               # missing field
     ({"text": 123}, "text"),                    # not text

@@ -56,7 +56,8 @@ def test_a_cue_tagged_on_the_t_of_a_negative_contraction_is_the_whole_word(text)
 
 def test_a_possessive_source_keeps_its_name_only():
     text = "By Trump's own admission, it is."
-    offsets = [(0, 0), (0, 2), (3, 8), (8, 9), (9, 10), (11, 14), (15, 24), (24, 25), (26, 28), (29, 31), (31, 32), (0, 0)]
+    offsets = [(0, 0), (0, 2), (3, 8), (8, 9), (9, 10), (11, 14), (15, 24), (24, 25), (26, 28), (29, 31), (31, 32),
+               (0, 0)]
     enc = Encoded(input_ids=list(range(12)), token_type_ids=[0] * 12, offsets=offsets, n_target=10)
     assert decode_span(enc, _probs_for(enc, {2: {"B-source": 0.9}}), "source", text).text_in(text) == "Trump"
 

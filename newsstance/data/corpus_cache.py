@@ -24,7 +24,9 @@ from newsstance.data.records import SentenceRecord, Span
 log = logging.getLogger(__name__)
 _DATA_WING = Path(__file__).resolve().parent
 COLUMNS = ("id", "doc", "text", "prev", "next", "label", "source_start", "source_end", "cue_start", "cue_end",
-           "origin")
+           "origin", "lede")
+# Columns an export made before they existed lacks: read as "" (`lede` came with issue 15's document context).
+OPTIONAL_COLUMNS = ("lede",)
 
 
 def cache_root() -> Path:
@@ -58,7 +60,7 @@ def to_columns(records: list[SentenceRecord]) -> dict[str, list]:
         "source_end": [r.source.end if r.source else None for r in records],
         "cue_start": [r.cue.start if r.cue else None for r in records],
         "cue_end": [r.cue.end if r.cue else None for r in records],
-        "origin": [r.origin for r in records],
+        "origin": [r.origin for r in records], "lede": [r.lede for r in records],
     }
 
 
@@ -66,8 +68,8 @@ def from_columns(columns: dict[str, list]) -> list[SentenceRecord]:
     rows = zip(*(columns[c] for c in COLUMNS), strict=True)
     return [SentenceRecord(id=i, doc=d, text=t, prev=p, next=n, label=lab,
                            source=Span(ss, se) if ss is not None else None,
-                           cue=Span(cs, ce) if cs is not None else None, origin=o)
-            for i, d, t, p, n, lab, ss, se, cs, ce, o in rows]
+                           cue=Span(cs, ce) if cs is not None else None, origin=o, lede=le)
+            for i, d, t, p, n, lab, ss, se, cs, ce, o, le in rows]
 
 
 def cached_records(spec: str, inputs: list[Path], read: Callable[[], list[SentenceRecord]]) -> list[SentenceRecord]:
@@ -109,4 +111,4 @@ def features():
     text, number = datasets.Value("string"), datasets.Value("int32")
     return datasets.Features({"id": text, "doc": text, "text": text, "prev": text, "next": text, "label": text,
                               "source_start": number, "source_end": number, "cue_start": number,
-                              "cue_end": number, "origin": text})
+                              "cue_end": number, "origin": text, "lede": text})

@@ -25,6 +25,8 @@ class SentenceRecord:
     `label` is one of ALL_LABELS or None (unlabelled text, e.g. an article to predict on).
     `source` and `cue` are spans into `text` (guideline span rules) or None.
     `origin` names the corpus and conversion that produced the record, e.g. "polnear:train".
+    `lede` is the document's first sentence (its headline or lede), which tells a debunk from a report;
+    "" for the first sentence itself and where the corpus does not keep documents whole.
     """
 
     id: str
@@ -36,6 +38,7 @@ class SentenceRecord:
     source: Span | None
     cue: Span | None
     origin: str
+    lede: str = ""
 
     def __post_init__(self) -> None:
         if self.label is not None and self.label not in ALL_LABELS:

@@ -41,6 +41,11 @@ def neighbours(texts: list[str]) -> list[tuple[str, str]]:
     return [(texts[i - 1] if i else "", texts[i + 1] if i + 1 < len(texts) else "") for i in range(len(texts))]
 
 
+def ledes(texts: list[str]) -> list[str]:
+    """The document's first sentence for each sentence; "" for the first sentence itself."""
+    return [texts[0] if i else "" for i in range(len(texts))]
+
+
 def split_sentences(text: str) -> list[Sentence]:
     """Sentences of `text` in order; whitespace-only pieces are dropped, offsets index into `text`."""
     if not isinstance(text, str):

@@ -34,7 +34,7 @@ class MajorityBaseline:
         counts = Counter(r.label for r in train if r.label in LABELS)
         self.label = counts.most_common(1)[0][0] if counts else "claim"
 
-    def predict_proba(self, texts, before=None, after=None) -> np.ndarray:
+    def predict_proba(self, texts, before=None, after=None, lede=None) -> np.ndarray:
         return _one_hot([LABELS.index(self.label)] * len(texts))
 
 
@@ -44,7 +44,7 @@ class CueLexiconBaseline:
     name = "cue-lexicon"
     labels = LABELS
 
-    def predict_proba(self, texts, before=None, after=None) -> np.ndarray:
+    def predict_proba(self, texts, before=None, after=None, lede=None) -> np.ndarray:
         def rule(text: str) -> int:
             if mentions_rejection(text):
                 return LABELS.index("denial")
@@ -80,7 +80,7 @@ class TfidfBaseline:
         weights = [c.weight / total / len(c.records) * len(records) for c in corpora for _ in c.records]
         return cls(records, weights, seed=seed)
 
-    def predict_proba(self, texts, before=None, after=None) -> np.ndarray:
+    def predict_proba(self, texts, before=None, after=None, lede=None) -> np.ndarray:
         proba = self.pipeline.predict_proba(list(texts))
         out = np.zeros((len(texts), len(LABELS)))
         out[:, self.pipeline.classes_] = proba

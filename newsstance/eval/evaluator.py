@@ -22,7 +22,7 @@ class ProbabilisticModel(Protocol):
     labels: tuple[str, ...]
 
     def predict_proba(self, texts: list[str], before: list[str] | None = None,
-                      after: list[str] | None = None) -> np.ndarray: ...
+                      after: list[str] | None = None, lede: list[str] | None = None) -> np.ndarray: ...
 
 
 def reads_skip(model) -> bool:
@@ -76,7 +76,7 @@ class Evaluator:
             return np.zeros((0, len(LABELS)))
         return model.predict_proba(
             [r.text for r in self.records], before=[r.prev for r in self.records],
-            after=[r.next for r in self.records],
+            after=[r.next for r in self.records], lede=[r.lede for r in self.records],
         )
 
     def rows_for(self, model: ProbabilisticModel) -> tuple[list[SentenceRecord], np.ndarray]:
@@ -91,7 +91,8 @@ class Evaluator:
         rows, scored = self.rows_for(model)
         if not reads_skip(model) or not rows:
             return self.predict(model), None
-        proba, p_skip = model.proba_and_skip([r.text for r in rows], [r.prev for r in rows], [r.next for r in rows])
+        proba, p_skip = model.proba_and_skip([r.text for r in rows], [r.prev for r in rows], [r.next for r in rows],
+                                             [r.lede for r in rows])
         return proba[scored], p_skip
 
     def __call__(self, model: ProbabilisticModel) -> dict:

@@ -47,7 +47,8 @@ def threshold_table(folds: Iterable[tuple[object, Sequence[SentenceRecord]]],
         for name in SPAN_NAMES:
             gold[name].extend(getattr(r, name) for r in scored)
         decoded = model.spans_at_thresholds([r.text for r in scored], [dict.fromkeys(SPAN_NAMES, t) for t in grid],
-                                            [r.prev for r in scored], [r.next for r in scored])
+                                            [r.prev for r in scored], [r.next for r in scored],
+                                            [r.lede for r in scored])
         for t, results in zip(grid, decoded, strict=True):
             for name in SPAN_NAMES:
                 pred[(name, t)].extend(Span(s["start"], s["end"]) if (s := r[name]) else None for r in results)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from newsstance.data.segment import neighbours
+from newsstance.data.segment import ledes, neighbours
 from newsstance.label.articles import Article
 from newsstance.model.stance_model import assemble_article, segment_article
 
@@ -31,14 +31,15 @@ def label_articles(model, articles: list[Article]) -> tuple[dict[str, list], lis
                 segmented.append(sentences)
             else:
                 errors.append({"article_id": a.id, "error": "no sentences found in the text"})
-    texts, before, after = [], [], []
+    texts, before, after, lede = [], [], [], []
     for sentences in segmented:
         plain = [s.text for s in sentences]
         texts += plain
         for p, n in neighbours(plain):
             before.append(p)
             after.append(n)
-    results = model.spans(texts, before, after) if texts else []
+        lede += ledes(plain)
+    results = model.spans(texts, before, after, lede) if texts else []
     columns: dict[str, list] = {name: [] for name in SCHEMA.names}
     at = 0
     for article, sentences in zip(good, segmented, strict=True):

@@ -1,8 +1,9 @@
 """Sentences (+ neighbours) -> token ids, and character spans <-> token tags.
 
-Input layout: [CLS] target [SEP] tail-of-previous [SEP] head-of-next [SEP], token type 0 for the
-target and 1 for the context. The target comes first so that its tokens keep their positions
-whatever the context, and truncation takes from the context before the target. A target longer
+Input layout: [CLS] target [SEP] tail-of-previous [SEP] head-of-next [SEP] head-of-lede [SEP], token
+type 0 for the target and 1 for the context; the lede segment (the document's first sentence) only for
+a model that reads it. The target comes first so that its tokens keep their positions whatever the
+context, and truncation takes from the context before the target. A target longer
 than the window is truncated: its first `max_length - 2` wordpieces decide the label (documented
 in the README); spans beyond the window are not found.
 """
@@ -44,13 +45,18 @@ def _pieces(tokenizer, texts: list[str]) -> list[tuple[list[int], list[tuple[int
 
 def encode_batch(
     tokenizer, texts: list[str], prevs: list[str] | None, nexts: list[str] | None,
-    max_length: int, context_tokens: int,
+    max_length: int, context_tokens: int, ledes: list[str] | None = None,
 ) -> list[Encoded]:
     targets = _pieces(tokenizer, texts)
     use_context = prevs is not None and nexts is not None and context_tokens > 0
+    use_lede = ledes is not None and context_tokens > 0
     if use_context:
         prev_ids = [ids for ids, _ in _pieces(tokenizer, prevs)]
         next_ids = [ids for ids, _ in _pieces(tokenizer, nexts)]
+    if use_lede:
+        lede_ids = [ids for ids, _ in _pieces(tokenizer, ledes)]
+    # Each context segment gets an equal share of what the target leaves, up to context_tokens.
+    segments = (2 if use_context else 0) + (1 if use_lede else 0)
     cls, sep = tokenizer.cls_token_id, tokenizer.sep_token_id
     out = []
     for i, (ids, offsets) in enumerate(targets):
@@ -58,12 +64,13 @@ def encode_batch(
         ids, offsets = ids[:budget], offsets[:budget]
         input_ids = [cls, *ids, sep]
         types = [0] * len(input_ids)
-        if use_context:
-            room = max_length - len(input_ids) - 2
-            per_side = max(0, min(context_tokens, room // 2))
-            left = prev_ids[i][-per_side:] if per_side else []
-            right = next_ids[i][:per_side] if per_side else []
-            context = [*left, sep, *right, sep]
+        if segments:
+            share = max(0, min(context_tokens, (max_length - len(input_ids) - segments) // segments))
+            context = []
+            if use_context:
+                context += [*(prev_ids[i][-share:] if share else []), sep, *next_ids[i][:share], sep]
+            if use_lede:
+                context += [*lede_ids[i][:share], sep]
             input_ids += context
             types += [1] * len(context)
         full_offsets = [(0, 0), *[tuple(o) for o in offsets]] + [(0, 0)] * (len(input_ids) - len(ids) - 1)

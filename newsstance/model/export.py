@@ -37,9 +37,9 @@ def export_transformers(model_dir: Path, out: Path, card_fields: dict | None = N
     if config.model.pooling != "cls":
         raise ConfigError(f"{model_dir}: pools by {config.model.pooling!r}; only a model trained with "
                           "model.pooling: cls has transformers' classifier head and exports exactly")
-    if config.model.context:
-        raise ConfigError(f"{model_dir}: reads neighbouring sentences (model.context: true), which a "
-                          "text-classification pipeline does not pass; it would not give the same labels")
+    if config.model.context or config.model.lede:
+        raise ConfigError(f"{model_dir}: reads neighbouring sentences or the lede (model.context/lede: true), "
+                          "which a text-classification pipeline does not pass; it would not give the same labels")
     if model_type not in HEAD_NAMES:
         raise ConfigError(f"{model_dir}: no export for encoder type {model_type!r} (have {sorted(HEAD_NAMES)})")
     net = load_network(model_dir, meta, config)

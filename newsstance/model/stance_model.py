@@ -18,7 +18,7 @@ import torch
 from newsstance.config import Config
 from newsstance.data.labels import LABELS, SKIP, head_labels
 from newsstance.data.records import Span
-from newsstance.data.segment import Sentence, neighbours, split_sentences
+from newsstance.data.segment import Sentence, ledes, neighbours, split_sentences
 from newsstance.data.text_input import InputError, clean_text
 from newsstance.model.encoding import SPAN_NAMES, SPAN_THRESHOLD, Encoded, decode_span, encode_batch, pad
 from newsstance.model.network import StanceNetwork
@@ -119,9 +119,14 @@ class StanceModel:
         """Whether the model reads each sentence with its neighbours (`before=`/`after=` are used)."""
         return self.config.model.context
 
+    @property
+    def reads_lede(self) -> bool:
+        """Whether the model also reads the document's first sentence (`lede=` is used)."""
+        return self.config.model.lede
+
     # --- core -----------------------------------------------------------------------------------
     def _run(self, texts: list[str], before: list[str] | None, after: list[str] | None,
-             want_tags: bool) -> tuple[np.ndarray, list[tuple[Encoded, torch.Tensor | None]]]:
+             lede: list[str] | None, want_tags: bool) -> tuple[np.ndarray, list[tuple[Encoded, torch.Tensor | None]]]:
         n = len(texts)
         probs = np.zeros((n, len(head_labels(self.predicts_skip))), dtype=np.float32)
         tags: list[tuple[Encoded, torch.Tensor | None]] = [None] * n  # type: ignore[list-item]
@@ -133,10 +138,15 @@ class StanceModel:
             after = _check_texts(after, "after") if after is not None else [""] * n
             if len(before) != n or len(after) != n:
                 raise InputError(f"before/after must have one entry per text ({n}); got {len(before)}/{len(after)}")
+        use_lede = self.config.model.lede
+        if use_lede:
+            lede = _check_texts(lede, "lede") if lede is not None else [""] * n
+            if len(lede) != n:
+                raise InputError(f"lede must have one entry per text ({n}); got {len(lede)}")
         with self._lock:  # tokenizers' Rust backend is not safe to share across threads mid-call
             encoded = encode_batch(self.tokenizer, texts, before if use_context else None,
                                    after if use_context else None, self.config.model.max_length,
-                                   self.config.model.context_tokens)
+                                   self.config.model.context_tokens, lede if use_lede else None)
         order = sorted(range(n), key=lambda i: len(encoded[i].input_ids))
         pad_id = self.tokenizer.pad_token_id
         start = 0
@@ -174,35 +184,36 @@ class StanceModel:
 
     # --- public surface ---------------------------------------------------------------------------
     def predict_proba(self, texts: Sequence[str], before: Sequence[str] | None = None,
-                      after: Sequence[str] | None = None) -> np.ndarray:
+                      after: Sequence[str] | None = None, lede: Sequence[str] | None = None) -> np.ndarray:
         """(len(texts), len(self.labels)) probabilities in `self.labels` order; rows sum to 1.
 
         For a model with a skip class these are the labels' probabilities given the sentence is not
         page furniture (skip_proba gives that)."""
-        return self.proba_and_skip(texts, before, after)[0]
+        return self.proba_and_skip(texts, before, after, lede)[0]
 
     def skip_proba(self, texts: Sequence[str], before: Sequence[str] | None = None,
-                   after: Sequence[str] | None = None) -> np.ndarray | None:
+                   after: Sequence[str] | None = None, lede: Sequence[str] | None = None) -> np.ndarray | None:
         """P(page furniture) per text, or None for a model without the skip class."""
-        return self.proba_and_skip(texts, before, after)[1]
+        return self.proba_and_skip(texts, before, after, lede)[1]
 
     def proba_and_skip(self, texts: Sequence[str], before: Sequence[str] | None = None,
-                       after: Sequence[str] | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+                       after: Sequence[str] | None = None, lede: Sequence[str] | None = None
+                       ) -> tuple[np.ndarray, np.ndarray | None]:
         """predict_proba and skip_proba from one pass of the network."""
-        return self._split(self._run(_check_texts(texts, "texts"), before, after, want_tags=False)[0])
+        return self._split(self._run(_check_texts(texts, "texts"), before, after, lede, want_tags=False)[0])
 
     def predict(self, texts: Sequence[str], before: Sequence[str] | None = None,
-                after: Sequence[str] | None = None) -> list[str]:
-        proba = self.predict_proba(texts, before, after)
+                after: Sequence[str] | None = None, lede: Sequence[str] | None = None) -> list[str]:
+        proba = self.predict_proba(texts, before, after, lede)
         return [self.labels[i] for i in proba.argmax(1)]
 
     def distributions(self, texts: Sequence[str], before: Sequence[str] | None = None,
-                      after: Sequence[str] | None = None) -> list[dict]:
+                      after: Sequence[str] | None = None, lede: Sequence[str] | None = None) -> list[dict]:
         """What a teacher hands a student, per text: `head`, the probabilities over the head's classes
         (the labels, and skip if the model has it), and per target wordpiece its character span in the
         text (`offsets`) and its probabilities over the span tags (`tags`, model.encoding.TAGS order)."""
         texts = _check_texts(texts, "texts")
-        head, tags = self._run(texts, before, after, want_tags=True)
+        head, tags = self._run(texts, before, after, lede, want_tags=True)
         out = []
         for p, (enc, tag_probs) in zip(head, tags, strict=True):
             kept = slice(1, 1 + enc.n_target)  # the target's wordpieces, after the leading special token
@@ -211,7 +222,7 @@ class StanceModel:
         return out
 
     def spans(self, texts: Sequence[str], before: Sequence[str] | None = None,
-              after: Sequence[str] | None = None) -> list[dict]:
+              after: Sequence[str] | None = None, lede: Sequence[str] | None = None) -> list[dict]:
         """Per text: label, scores, and `source`/`cue` as {"start", "end", "text"} or None, and
         `skip_score`, P(page furniture) (None for a model without the skip class).
 
@@ -219,15 +230,15 @@ class StanceModel:
         `attribution` and `denial` sentences only (guideline span rules).
         """
         thresholds = {name: self.span_thresholds.get(name, SPAN_THRESHOLD) for name in SPAN_NAMES}
-        return self.spans_at_thresholds(texts, [thresholds], before, after)[0]
+        return self.spans_at_thresholds(texts, [thresholds], before, after, lede)[0]
 
     def spans_at_thresholds(self, texts: Sequence[str], thresholds: Sequence[dict[str, float]],
-                            before: Sequence[str] | None = None, after: Sequence[str] | None = None
-                            ) -> list[list[dict]]:
+                            before: Sequence[str] | None = None, after: Sequence[str] | None = None,
+                            lede: Sequence[str] | None = None) -> list[list[dict]]:
         """spans() once per entry of `thresholds` ({"source": t, "cue": t}, the decoder's inside
         probability cut-offs), from one forward pass: what choosing a model's thresholds compares."""
         texts = _check_texts(texts, "texts")
-        head, tags = self._run(texts, before, after, want_tags=True)
+        head, tags = self._run(texts, before, after, lede, want_tags=True)
         probs, skip = self._split(head)
         outs: list[list[dict]] = [[] for _ in thresholds]
         for i, (text, p, (enc, tag_probs)) in enumerate(zip(texts, probs, tags, strict=True)):
@@ -250,7 +261,7 @@ class StanceModel:
         sentences = segment_article(article_text)
         texts = [s.text for s in sentences]
         context = neighbours(texts)
-        results = self.spans(texts, [p for p, _ in context], [n for _, n in context]) if texts else []
+        results = self.spans(texts, [p for p, _ in context], [n for _, n in context], ledes(texts)) if texts else []
         return assemble_article(sentences, results)
 
 

@@ -26,7 +26,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
-from newsstance.data.segment import neighbours
+from newsstance.data.segment import ledes, neighbours
 from newsstance.data.text_input import clean_text, reduce_html
 from newsstance.errors import NewsstanceError
 from newsstance.model.stance_model import StanceModel, assemble_article, segment_article
@@ -55,11 +55,12 @@ class SentenceIn(BaseModel):
     text: StrictStr
     prev: StrictStr = ""
     next: StrictStr = ""
+    lede: StrictStr = ""  # the article's first sentence, for a model that reads it
 
 
 class PredictRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    sentences: list[StrictStr | SentenceIn] = Field(description="sentences, each a string or {text, prev, next}")
+    sentences: list[StrictStr | SentenceIn] = Field(description="sentences, each a string or {text, prev, next, lede}")
 
 
 class _BodyLimit:
@@ -114,7 +115,8 @@ def model_card(model: StanceModel, name: str) -> dict[str, Any]:
     config = model.config
     card = {"name": name, "path": str(model.path) if model.path else None, "labels": list(model.labels),
             "marks_skip": model.predicts_skip, "precision": model.precision, "encoder": config.model.encoder,
-            "reads_context": model.context, "trained_on": [c.spec for c in config.data.train],
+            "reads_context": model.context, "reads_lede": model.reads_lede,
+            "trained_on": [c.spec for c in config.data.train],
             "distilled_from": config.distill.teacher}
     card_file = model.path / "MODEL_CARD.md" if model.path else None
     if card_file is not None and card_file.is_file():
@@ -125,8 +127,8 @@ def model_card(model: StanceModel, name: str) -> dict[str, Any]:
 def create_app(model: StanceModel, name: str = "default", settings: ServiceSettings | None = None) -> Any:
     settings = settings or ServiceSettings()
 
-    def run(texts: list[str], before: list[str], after: list[str]) -> list[dict]:
-        return model.spans(texts, before, after)
+    def run(texts: list[str], before: list[str], after: list[str], lede: list[str]) -> list[dict]:
+        return model.spans(texts, before, after, lede)
 
     batcher = DynamicBatcher(run, settings.batch_wait_ms / 1000, settings.max_batch_sentences,
                              settings.max_queued_sentences)
@@ -165,7 +167,7 @@ def create_app(model: StanceModel, name: str = "default", settings: ServiceSetti
         sentences = segment_article(text)
         texts = [s.text for s in sentences]
         context = neighbours(texts)
-        results = await batcher.submit(texts, [p for p, _ in context], [n for _, n in context])
+        results = await batcher.submit(texts, [p for p, _ in context], [n for _, n in context], ledes(texts))
         return JSONResponse(article_payload(name, clean_text(text), from_html, assemble_article(sentences, results)))
 
     @app.post("/v1/predict", response_model=None)
@@ -173,7 +175,7 @@ def create_app(model: StanceModel, name: str = "default", settings: ServiceSetti
         """Sentences the caller segmented: label, scores, source, cue per sentence (model.spans)."""
         items = [SentenceIn(text=s) if isinstance(s, str) else s for s in body.sentences]
         results = await batcher.submit([clean_text(s.text) for s in items], [s.prev for s in items],
-                                       [s.next for s in items])
+                                       [s.next for s in items], [s.lede for s in items])
         return JSONResponse({"model": name,
                              "results": [{"text": s.text, **r} for s, r in zip(items, results, strict=True)]})
 

@@ -33,11 +33,12 @@ class _Job:
     texts: list[str]
     before: list[str]
     after: list[str]
+    lede: list[str]
     future: asyncio.Future = field(repr=False)
 
 
 class DynamicBatcher:
-    def __init__(self, run: Callable[[list[str], list[str], list[str]], list[dict]], wait_s: float = 0.005,
+    def __init__(self, run: Callable[[list[str], list[str], list[str], list[str]], list[dict]], wait_s: float = 0.005,
                  max_batch: int = 512, max_queued: int = 20_000):
         self.run, self.wait_s, self.max_batch, self.max_queued = run, wait_s, max_batch, max_queued
         self._jobs: deque[_Job] = deque()
@@ -64,14 +65,15 @@ class DynamicBatcher:
                 pass
         self._executor.shutdown(wait=False, cancel_futures=True)
 
-    async def submit(self, texts: list[str], before: list[str], after: list[str]) -> list[dict]:
+    async def submit(self, texts: list[str], before: list[str], after: list[str], lede: list[str]) -> list[dict]:
+        """`run`'s rows for these sentences: `before`/`after`/`lede`, their context, one entry per text."""
         if not texts:
             return []
         # One request larger than the bound is still served when nothing else waits: the body size limit
         # already bounds it.
         if self._queued and self._queued + len(texts) > self.max_queued:
             raise Overloaded(self._queued, self.max_queued, max(1, round(self._queued / self._rate)))
-        job = _Job(texts, before, after, asyncio.get_running_loop().create_future())
+        job = _Job(texts, before, after, lede, asyncio.get_running_loop().create_future())
         self._jobs.append(job)
         self._queued += len(texts)
         self._wakeup.set()
@@ -101,9 +103,10 @@ class DynamicBatcher:
             texts = [t for j in jobs for t in j.texts]
             before = [t for j in jobs for t in j.before]
             after = [t for j in jobs for t in j.after]
+            lede = [t for j in jobs for t in j.lede]
             started = time.perf_counter()
             try:
-                rows = await loop.run_in_executor(self._executor, self.run, texts, before, after)
+                rows = await loop.run_in_executor(self._executor, self.run, texts, before, after, lede)
             except Exception as e:  # handed to every request of the call, which reports it
                 for j in jobs:
                     if not j.future.done():

@@ -38,7 +38,8 @@ def predict_heldout(config: Config, run_dir: Path) -> list[dict]:
     what a user of the model gets)."""
     records = heldout_records(config.data)
     model = newsstance.load(run_dir / "best")
-    out = model.spans([r.text for r in records], [r.prev for r in records], [r.next for r in records])
+    out = model.spans([r.text for r in records], [r.prev for r in records], [r.next for r in records],
+                      [r.lede for r in records])
     rows = []
     for r, o in zip(records, out, strict=True):
         pred = {k: [o[k]["start"], o[k]["end"]] if o[k] else None for k in ("source", "cue")}

@@ -112,7 +112,8 @@ def teacher_targets(config: Config, run_dir: Path, pool: list[SentenceRecord]) -
 def _label_chunk(teacher, records: list[SentenceRecord], target: Path) -> None:
     import datasets
 
-    out = teacher.distributions([r.text for r in records], [r.prev for r in records], [r.next for r in records])
+    out = teacher.distributions([r.text for r in records], [r.prev for r in records], [r.next for r in records],
+                                [r.lede for r in records])
     table = datasets.Dataset.from_dict({
         "id": [r.id for r in records], "head": [o["head"] for o in out],
         "offsets": [o["offsets"] for o in out], "tags": [o["tags"] for o in out]})

@@ -20,7 +20,7 @@ def batch_tensors(batch, tokenizer, config: Config) -> dict[str, torch.Tensor]:
     context = config.model.context
     encoded = encode_batch(tokenizer, [r.text for r in records], [r.prev for r in records] if context else None,
                            [r.next for r in records] if context else None, config.model.max_length,
-                           config.model.context_tokens)
+                           config.model.context_tokens, [r.lede for r in records] if config.model.lede else None)
     tensors = pad(encoded, tokenizer.pad_token_id)
     width = tensors["input_ids"].shape[1]
     tags = [span_tags(e, r.source, r.cue, width) if c.spans_supervised else [IGNORE] * width

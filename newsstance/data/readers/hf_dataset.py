@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from newsstance.data.corpus_cache import COLUMNS, from_columns
+from newsstance.data.corpus_cache import COLUMNS, OPTIONAL_COLUMNS, from_columns
 from newsstance.data.records import SentenceRecord
 from newsstance.errors import DataFormatError
 
@@ -21,10 +21,13 @@ def read_hf(path: Path) -> list[SentenceRecord]:
     if isinstance(loaded, datasets.DatasetDict):
         raise DataFormatError(path, f"a DatasetDict with splits {list(loaded)}: name one, e.g. hf:{path}/"
                                     f"{next(iter(loaded))}")
-    missing = [c for c in COLUMNS if c not in loaded.column_names]
+    missing = [c for c in COLUMNS if c not in loaded.column_names and c not in OPTIONAL_COLUMNS]
     if missing:
         raise DataFormatError(path, f"missing column(s) {missing} (expected those of `newsstance data export`)")
+    columns = loaded.select_columns([c for c in COLUMNS if c in loaded.column_names]).to_dict()
+    for name in OPTIONAL_COLUMNS:
+        columns.setdefault(name, [""] * len(loaded))
     try:
-        return from_columns(loaded.select_columns(list(COLUMNS)).to_dict())
+        return from_columns(columns)
     except ValueError as e:
         raise DataFormatError(path, str(e)) from None

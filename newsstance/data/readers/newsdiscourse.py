@@ -18,7 +18,7 @@ from pathlib import Path
 from newsstance.data.cues import mentions_rejection
 from newsstance.data.readers.brat import parse_ann
 from newsstance.data.records import SentenceRecord
-from newsstance.data.segment import neighbours
+from newsstance.data.segment import ledes, neighbours
 from newsstance.errors import DataFormatError
 
 _SENTENCE_LINE = re.compile(r"^(S\d+)\s+(.*\S)\s*$")
@@ -81,12 +81,12 @@ def read_split(split_dir: Path) -> Iterator[SentenceRecord]:
             continue
         did = doc_id(split_dir, txt)
         sents = sentences_of(text)
-        context = neighbours([s.text for s in sents])
-        for i, (s, (prev, nxt)) in enumerate(zip(sents, context, strict=True)):
+        texts = [s.text for s in sents]
+        for i, (s, (prev, nxt), lede) in enumerate(zip(sents, neighbours(texts), ledes(texts), strict=True)):
             if s.marker not in tags:
                 raise DataFormatError(ann, f"sentence {s.marker} has no label", field=s.marker)
             yield SentenceRecord(
                 id=f"{did}#{i}", doc=did, text=s.text, prev=prev, next=nxt,
                 label=convert(tags[s.marker], s.text), source=None, cue=None,
-                origin=f"newsdiscourse:{split_dir.name}",
+                origin=f"newsdiscourse:{split_dir.name}", lede=lede,
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from newsstance.data.records import SentenceRecord
-from newsstance.data.segment import neighbours, split_sentences
+from newsstance.data.segment import ledes, neighbours, split_sentences
 from newsstance.data.text_input import read_text_file
 
 
@@ -14,6 +14,6 @@ def read_article(path: Path) -> list[SentenceRecord]:
     texts = [s.text for s in split_sentences(read_text_file(path))]
     return [
         SentenceRecord(id=f"{path.stem}#{i}", doc=path.stem, text=text, prev=prev, next=nxt,
-                       label=None, source=None, cue=None, origin="text")
-        for i, (text, (prev, nxt)) in enumerate(zip(texts, neighbours(texts), strict=True))
+                       label=None, source=None, cue=None, origin="text", lede=lede)
+        for i, (text, (prev, nxt), lede) in enumerate(zip(texts, neighbours(texts), ledes(texts), strict=True))
     ]

@@ -124,9 +124,10 @@ def _join(file: Path, number: int, row: dict, data_root: Path,
     index = next((i for i, (s, _) in enumerate(sentences) if s == start), None)
     prev = sentences[index - 1][1] if index else ""
     nxt = sentences[index + 1][1] if index is not None and index + 1 < len(sentences) else ""
+    lede = sentences[0][1] if index else ""
     return SentenceRecord(
         id=f"{doc}@{start}", doc=doc, text=text[start:end], prev=prev, next=nxt, label=row["label"],
         source=_span(file, number, row.get("source"), start, end, "source"),
         cue=_span(file, number, row.get("cue"), start, end, "cue"),
-        origin=f"guideline:{row['pass']}",
+        origin=f"guideline:{row['pass']}", lede=lede,
     )
