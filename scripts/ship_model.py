@@ -105,6 +105,10 @@ def _training_data(config: dict) -> str:
     return train
 
 
+def _lede(model: dict) -> str:
+    return ", and with the head of its article's first sentence (headline or lede)" if model.get("lede") else ""
+
+
 def _header(name: str, report: dict, config: dict, size_mib: float) -> str:
     model = config["model"]
     return f"""# newsstance `{name}` model
@@ -114,7 +118,7 @@ def _header(name: str, report: dict, config: dict, size_mib: float) -> str:
 - **Architecture**: {ENCODERS.get(model['encoder'], model['encoder'])}, not stored here, with
   {_fine_tuning(model)}; a sentence head ({model.get('pooling', 'mean')} pooling) over
   claim, denial, attribution{', skip' if model.get('predicts_skip') else ''}, and a source/cue BIO
-  tagging head. Reads each sentence {'with' if model['context'] else 'without'} its neighbours.
+  tagging head. Reads each sentence {'with' if model['context'] else 'without'} its neighbours{_lede(model)}.
 - **Weights**: `model.safetensors`, {size_mib:.1f} MiB, float16 on disk: the fine-tuned part only.
 - **Training data** (mixing weights; documents of the gold dev set and their copies excluded):
 {_training_data(config)}
