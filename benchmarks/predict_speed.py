@@ -29,6 +29,7 @@ import torch  # noqa: E402
 import newsstance  # noqa: E402
 import newsstance.model.precision  # noqa: E402
 from newsstance.data.corpora import default_data_root, load_spec  # noqa: E402
+from newsstance.data.records import model_inputs  # noqa: E402
 
 
 def peak_rss_mb() -> float:
@@ -47,7 +48,7 @@ def load_time(model: str | None) -> float:
 
 def _sentences(data_root, n):
     records = [r for r in load_spec("polnear:polnear/dev", data_root) if r.label != "skip"][:n]
-    return [r.text for r in records], [r.prev for r in records], [r.next for r in records], [r.lede for r in records]
+    return model_inputs(records)
 
 
 def _write_sentences(data_root, n) -> str:

@@ -20,7 +20,7 @@ import torch  # noqa: E402
 
 import newsstance  # noqa: E402
 from newsstance.data.corpora import default_data_root, load_spec  # noqa: E402
-from newsstance.data.records import Span  # noqa: E402
+from newsstance.data.records import Span, model_inputs  # noqa: E402
 from newsstance.eval.span_metrics import span_scores  # noqa: E402
 
 
@@ -57,7 +57,7 @@ def main() -> None:
     pairs_of_labels = ", ".join(f"{a} -> {b}: {n}" for (a, b), n in sorted(labels.items()))
     print("labels (PolNeAR conversion -> guideline):", pairs_of_labels)
     model = newsstance.load(args.model, precision=args.precision)
-    out = model.spans(texts, [g.prev for g, _ in pairs], [g.next for g, _ in pairs], [g.lede for g, _ in pairs])
+    out = model.spans(*model_inputs([g for g, _ in pairs]))
     for name in ("source", "cue"):
         guideline = [getattr(g, name) for g, _ in pairs]
         polnear = [getattr(p, name) for _, p in pairs]

@@ -8,7 +8,7 @@ import shutil
 import newsstance
 from newsstance.data.corpora import load_spec
 from newsstance.data.labels import LABELS
-from newsstance.data.records import Span
+from newsstance.data.records import Span, model_inputs
 from newsstance.eval.span_metrics import span_scores
 from newsstance.eval.span_thresholds import best_thresholds, threshold_table
 
@@ -30,7 +30,7 @@ def test_a_stored_threshold_decodes_the_spans_the_threshold_table_scored(trained
     table = threshold_table([(plain, records)], (0.1, 0.99))
     for t in (0.1, 0.99):
         model = _with_thresholds(trained, tmp_path, {"source": t, "cue": t})
-        out = model.spans(texts, [r.prev for r in records], [r.next for r in records])
+        out = model.spans(*model_inputs(records))
         for name in ("source", "cue"):
             pred = [Span(o[name]["start"], o[name]["end"]) if o[name] else None for o in out]
             assert span_scores(texts, [getattr(r, name) for r in records], pred)["exact"] == table[name][t]

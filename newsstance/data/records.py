@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from newsstance.data.labels import ALL_LABELS
@@ -49,3 +50,10 @@ class SentenceRecord:
                     f"record {self.id}: {name} span {span.start}-{span.end} lies outside the "
                     f"sentence of length {len(self.text)}"
                 )
+
+
+def model_inputs(records: Sequence[SentenceRecord]) -> tuple[list[str], list[str], list[str], list[str]]:
+    """(texts, before, after, lede): the positional arguments of a model's predict_proba, spans and
+    distributions for these records, each sentence with the context it was read in."""
+    return ([r.text for r in records], [r.prev for r in records], [r.next for r in records],
+            [r.lede for r in records])

@@ -14,7 +14,7 @@ from typing import Protocol
 import numpy as np
 
 from newsstance.data.labels import LABELS, SKIP
-from newsstance.data.records import SentenceRecord
+from newsstance.data.records import SentenceRecord, model_inputs
 from newsstance.eval import metrics
 
 
@@ -74,10 +74,7 @@ class Evaluator:
         """Probabilities over OUR labels, one row per scored record."""
         if not self.records:
             return np.zeros((0, len(LABELS)))
-        return model.predict_proba(
-            [r.text for r in self.records], before=[r.prev for r in self.records],
-            after=[r.next for r in self.records], lede=[r.lede for r in self.records],
-        )
+        return model.predict_proba(*model_inputs(self.records))
 
     def rows_for(self, model: ProbabilisticModel) -> tuple[list[SentenceRecord], np.ndarray]:
         """The records one pass of `model` reads, and which of them are scored: a model with the skip
@@ -91,8 +88,7 @@ class Evaluator:
         rows, scored = self.rows_for(model)
         if not reads_skip(model) or not rows:
             return self.predict(model), None
-        proba, p_skip = model.proba_and_skip([r.text for r in rows], [r.prev for r in rows], [r.next for r in rows],
-                                             [r.lede for r in rows])
+        proba, p_skip = model.proba_and_skip(*model_inputs(rows))
         return proba[scored], p_skip
 
     def __call__(self, model: ProbabilisticModel) -> dict:

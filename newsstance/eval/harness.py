@@ -16,7 +16,7 @@ import numpy as np
 from newsstance.atomic import write_text
 from newsstance.data.corpora import SPAN_KINDS, DataSpec, default_data_root, load_spec
 from newsstance.data.labels import LABELS
-from newsstance.data.records import Span
+from newsstance.data.records import Span, model_inputs
 from newsstance.eval import metrics
 from newsstance.eval.baselines import CueLexiconBaseline, MajorityBaseline, TfidfBaseline
 from newsstance.eval.evaluator import FULL, SPEECH, Evaluator, reads_skip
@@ -59,7 +59,7 @@ def _predict(model, evaluator: Evaluator, with_spans: bool
         proba, p_skip = evaluator.predict_with_skip(model)
         return proba, None, p_skip
     rows, scored = evaluator.rows_for(model)
-    out = model.spans([r.text for r in rows], [r.prev for r in rows], [r.next for r in rows], [r.lede for r in rows])
+    out = model.spans(*model_inputs(rows))
     proba = np.array([[o["scores"][label] for label in LABELS] for o in out], dtype=np.float32)
     p_skip = np.array([o["skip_score"] for o in out], dtype=np.float32) if reads_skip(model) else None
     return proba[scored], [o for o, keep in zip(out, scored, strict=True) if keep], p_skip

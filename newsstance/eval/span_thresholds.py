@@ -16,7 +16,7 @@ import newsstance
 from newsstance.config import Config
 from newsstance.data.cv_folds import heldout_records
 from newsstance.data.labels import LABELS
-from newsstance.data.records import SentenceRecord, Span
+from newsstance.data.records import SentenceRecord, Span, model_inputs
 from newsstance.errors import NewsstanceError
 from newsstance.eval.cross_validation import PREDICTIONS
 from newsstance.eval.span_metrics import span_scores
@@ -46,9 +46,8 @@ def threshold_table(folds: Iterable[tuple[object, Sequence[SentenceRecord]]],
         texts.extend(r.text for r in scored)
         for name in SPAN_NAMES:
             gold[name].extend(getattr(r, name) for r in scored)
-        decoded = model.spans_at_thresholds([r.text for r in scored], [dict.fromkeys(SPAN_NAMES, t) for t in grid],
-                                            [r.prev for r in scored], [r.next for r in scored],
-                                            [r.lede for r in scored])
+        sentences, *context = model_inputs(scored)
+        decoded = model.spans_at_thresholds(sentences, [dict.fromkeys(SPAN_NAMES, t) for t in grid], *context)
         for t, results in zip(grid, decoded, strict=True):
             for name in SPAN_NAMES:
                 pred[(name, t)].extend(Span(s["start"], s["end"]) if (s := r[name]) else None for r in results)

@@ -18,6 +18,7 @@ import newsstance
 from newsstance.atomic import write_text
 from newsstance.config import Config
 from newsstance.data.cv_folds import heldout_records
+from newsstance.data.records import model_inputs
 from newsstance.errors import ConfigError
 from newsstance.eval.cross_validation import PREDICTIONS, score_cv
 from newsstance.train.loop import fit
@@ -38,8 +39,7 @@ def predict_heldout(config: Config, run_dir: Path) -> list[dict]:
     what a user of the model gets)."""
     records = heldout_records(config.data)
     model = newsstance.load(run_dir / "best")
-    out = model.spans([r.text for r in records], [r.prev for r in records], [r.next for r in records],
-                      [r.lede for r in records])
+    out = model.spans(*model_inputs(records))
     rows = []
     for r, o in zip(records, out, strict=True):
         pred = {k: [o[k]["start"], o[k]["end"]] if o[k] else None for k in ("source", "cue")}

@@ -25,7 +25,7 @@ from newsstance.atomic import write_text
 from newsstance.config import Config
 from newsstance.data.labels import head_labels
 from newsstance.data.mixture import Corpus
-from newsstance.data.records import SentenceRecord
+from newsstance.data.records import SentenceRecord, model_inputs
 from newsstance.data.training_data import load_pool
 from newsstance.errors import ConfigError
 from newsstance.model.encoding import TAGS
@@ -112,8 +112,7 @@ def teacher_targets(config: Config, run_dir: Path, pool: list[SentenceRecord]) -
 def _label_chunk(teacher, records: list[SentenceRecord], target: Path) -> None:
     import datasets
 
-    out = teacher.distributions([r.text for r in records], [r.prev for r in records], [r.next for r in records],
-                                [r.lede for r in records])
+    out = teacher.distributions(*model_inputs(records))
     table = datasets.Dataset.from_dict({
         "id": [r.id for r in records], "head": [o["head"] for o in out],
         "offsets": [o["offsets"] for o in out], "tags": [o["tags"] for o in out]})
