@@ -57,10 +57,9 @@ def offline_rate(model: str | None, articles_sentences: list[list[str]]) -> floa
     reads twice the tokens, in the service and here alike."""
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(articles_sentences, f)
-    code = ("import json, sys, time, newsstance; from newsstance.data.segment import ledes, neighbours; "
+    code = ("import json, sys, time, newsstance; from newsstance.data.segment import document_context; "
             "arts = json.load(open(sys.argv[1])); texts = [s for a in arts for s in a]; "
-            "ctx = [c for a in arts for c in neighbours(a)]; b = [p for p, _ in ctx]; n = [x for _, x in ctx]; "
-            "d = [x for a in arts for x in ledes(a)]; "
+            "ctx = [document_context(a) for a in arts]; b, n, d = ([x for c in ctx for x in c[k]] for k in range(3)); "
             f"m = newsstance.load({model!r}); m.predict_proba(texts[:64], b[:64], n[:64], d[:64]); "
             "t = time.perf_counter(); m.predict_proba(texts, b, n, d); print(len(texts) / (time.perf_counter() - t))")
     try:

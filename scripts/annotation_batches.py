@@ -20,7 +20,7 @@ from pathlib import Path
 from newsstance.data.cues import mentions_rejection
 from newsstance.data.readers import fnc1, newsdiscourse, polnear
 from newsstance.data.readers.standoff import SHIPPED_DIR
-from newsstance.data.segment import neighbours, split_sentences
+from newsstance.data.segment import document_context, split_sentences
 
 MAX_SENTENCES_PER_DOC = 30  # long articles are cut so the set spans more outlets and topics
 MIN_DENIAL_CUES = 2  # round 2+: rejection-cue sentences a NewsDiscourse document needs to be drawn
@@ -138,8 +138,7 @@ def rank_documents(corpus: str, texts: dict[str, str], excluded: set[str], seen_
             continue
         seen_texts.add(text)
         plain = [t for t, _, _ in sents]
-        context = neighbours(plain)
-        proba = model.predict_proba(plain, [p for p, _ in context], [n for _, n in context])
+        proba = model.predict_proba(plain, *document_context(plain))
         cues = sum(mentions_rejection(t) for t in plain)
         if corpus == "newsdiscourse" and cues < MIN_DENIAL_CUES:
             continue

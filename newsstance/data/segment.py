@@ -36,14 +36,13 @@ def _paragraphs(text: str) -> list[tuple[int, str]]:
     return out
 
 
-def neighbours(texts: list[str]) -> list[tuple[str, str]]:
-    """(previous, next) sentence text for each sentence; "" at the edges of the document."""
-    return [(texts[i - 1] if i else "", texts[i + 1] if i + 1 < len(texts) else "") for i in range(len(texts))]
-
-
-def ledes(texts: list[str]) -> list[str]:
-    """The document's first sentence for each sentence; "" for the first sentence itself."""
-    return [texts[0] if i else "" for i in range(len(texts))]
+def document_context(texts: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """(before, after, lede) for the sentences of one document, in order: the previous and next sentence
+    ("" at the edges) and the document's first sentence ("" for the first sentence itself). These are
+    the context arguments of a model's predict_proba and spans."""
+    n = len(texts)
+    return ([texts[i - 1] if i else "" for i in range(n)], [texts[i + 1] if i + 1 < n else "" for i in range(n)],
+            [texts[0] if i else "" for i in range(n)])
 
 
 def split_sentences(text: str) -> list[Sentence]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from newsstance.data.segment import ledes, neighbours
+from newsstance.data.segment import document_context
 from newsstance.label.articles import Article
 from newsstance.model.stance_model import assemble_article, segment_article
 
@@ -35,10 +35,8 @@ def label_articles(model, articles: list[Article]) -> tuple[dict[str, list], lis
     for sentences in segmented:
         plain = [s.text for s in sentences]
         texts += plain
-        for p, n in neighbours(plain):
-            before.append(p)
-            after.append(n)
-        lede += ledes(plain)
+        for column, values in zip((before, after, lede), document_context(plain), strict=True):
+            column += values
     results = model.spans(texts, before, after, lede) if texts else []
     columns: dict[str, list] = {name: [] for name in SCHEMA.names}
     at = 0

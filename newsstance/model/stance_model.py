@@ -18,7 +18,7 @@ import torch
 from newsstance.config import Config
 from newsstance.data.labels import LABELS, SKIP, head_labels
 from newsstance.data.records import Span
-from newsstance.data.segment import Sentence, ledes, neighbours, split_sentences
+from newsstance.data.segment import Sentence, document_context, split_sentences
 from newsstance.data.text_input import InputError, clean_text
 from newsstance.model.encoding import SPAN_NAMES, SPAN_THRESHOLD, Encoded, decode_span, encode_batch, pad
 from newsstance.model.network import StanceNetwork
@@ -260,8 +260,7 @@ class StanceModel:
         """
         sentences = segment_article(article_text)
         texts = [s.text for s in sentences]
-        context = neighbours(texts)
-        results = self.spans(texts, [p for p, _ in context], [n for _, n in context], ledes(texts)) if texts else []
+        results = self.spans(texts, *document_context(texts)) if texts else []
         return assemble_article(sentences, results)
 
 

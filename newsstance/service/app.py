@@ -26,7 +26,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
-from newsstance.data.segment import ledes, neighbours
+from newsstance.data.segment import document_context
 from newsstance.data.text_input import clean_text, reduce_html
 from newsstance.errors import NewsstanceError
 from newsstance.model.stance_model import StanceModel, assemble_article, segment_article
@@ -166,8 +166,7 @@ def create_app(model: StanceModel, name: str = "default", settings: ServiceSetti
         text, from_html = reduce_html(body.text)
         sentences = segment_article(text)
         texts = [s.text for s in sentences]
-        context = neighbours(texts)
-        results = await batcher.submit(texts, [p for p, _ in context], [n for _, n in context], ledes(texts))
+        results = await batcher.submit(texts, *document_context(texts))
         return JSONResponse(article_payload(name, clean_text(text), from_html, assemble_article(sentences, results)))
 
     @app.post("/v1/predict", response_model=None)

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from newsstance.data.records import SentenceRecord
-from newsstance.data.segment import ledes, neighbours, split_sentences
+from newsstance.data.segment import document_context, split_sentences
 from newsstance.errors import DataFormatError
 
 
@@ -39,6 +39,6 @@ def read_sentences(path: Path) -> Iterator[SentenceRecord]:
     for doc, body in read_documents(path).items():
         sentences = split_sentences(body)
         texts = [s.text for s in sentences]
-        for s, (prev, nxt), lede in zip(sentences, neighbours(texts), ledes(texts), strict=True):
+        for s, prev, nxt, lede in zip(sentences, *document_context(texts), strict=True):
             yield SentenceRecord(id=f"{doc}@{s.start}", doc=doc, text=s.text, prev=prev, next=nxt, label=None,
                                  source=None, cue=None, origin="fnc1:train", lede=lede)

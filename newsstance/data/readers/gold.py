@@ -20,15 +20,18 @@ def _span(path: Path, number: int, text: str, value: str, field: str) -> Span | 
     return Span(start, start + len(value))
 
 
+def _doc_of(path: Path, number: int, obj: dict, sid: str) -> str:
+    return require_str(path, number, obj, "doc", optional=True) or sid.split("#")[0]
+
+
 def _first_sentences(path: Path, rows: list[tuple[int, dict]]) -> dict[str, str]:
     """Document id -> the text of its sentence `<doc>#0`, where the file has it (ids index sentences
     within their document, so #0 is the headline or lede)."""
     firsts = {}
     for number, obj in rows:
         sid = require_str(path, number, obj, "id")
-        doc, _, index = sid.rpartition("#")
-        if index == "0":
-            firsts[require_str(path, number, obj, "doc", optional=True) or doc] = require_str(path, number, obj, "text")
+        if sid.endswith("#0"):
+            firsts[_doc_of(path, number, obj, sid)] = require_str(path, number, obj, "text")
     return firsts
 
 
@@ -46,7 +49,7 @@ def read_gold(path: Path) -> Iterator[SentenceRecord]:
         spans_allowed = label in ("attribution", "denial")
         source = _span(path, number, text, require_str(path, number, obj, "source", optional=True), "source")
         cue = _span(path, number, text, require_str(path, number, obj, "cue", optional=True), "cue")
-        doc = require_str(path, number, obj, "doc", optional=True) or sid.split("#")[0]
+        doc = _doc_of(path, number, obj, sid)
         if "lede" in obj:
             lede = require_str(path, number, obj, "lede")
         else:

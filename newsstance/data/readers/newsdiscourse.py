@@ -18,7 +18,7 @@ from pathlib import Path
 from newsstance.data.cues import mentions_rejection
 from newsstance.data.readers.brat import parse_ann
 from newsstance.data.records import SentenceRecord
-from newsstance.data.segment import ledes, neighbours
+from newsstance.data.segment import document_context
 from newsstance.errors import DataFormatError
 
 _SENTENCE_LINE = re.compile(r"^(S\d+)\s+(.*\S)\s*$")
@@ -82,7 +82,7 @@ def read_split(split_dir: Path) -> Iterator[SentenceRecord]:
         did = doc_id(split_dir, txt)
         sents = sentences_of(text)
         texts = [s.text for s in sents]
-        for i, (s, (prev, nxt), lede) in enumerate(zip(sents, neighbours(texts), ledes(texts), strict=True)):
+        for i, (s, prev, nxt, lede) in enumerate(zip(sents, *document_context(texts), strict=True)):
             if s.marker not in tags:
                 raise DataFormatError(ann, f"sentence {s.marker} has no label", field=s.marker)
             yield SentenceRecord(

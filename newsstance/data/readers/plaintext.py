@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from newsstance.data.records import SentenceRecord
-from newsstance.data.segment import ledes, neighbours, split_sentences
+from newsstance.data.segment import document_context, split_sentences
 from newsstance.data.text_input import read_text_file
 
 
@@ -15,5 +15,5 @@ def read_article(path: Path) -> list[SentenceRecord]:
     return [
         SentenceRecord(id=f"{path.stem}#{i}", doc=path.stem, text=text, prev=prev, next=nxt,
                        label=None, source=None, cue=None, origin="text", lede=lede)
-        for i, (text, (prev, nxt), lede) in enumerate(zip(texts, neighbours(texts), ledes(texts), strict=True))
+        for i, (text, prev, nxt, lede) in enumerate(zip(texts, *document_context(texts), strict=True))
     ]

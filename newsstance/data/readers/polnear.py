@@ -18,7 +18,7 @@ from newsstance.data.cues import is_denial_cue
 from newsstance.data.readers.brat import BratDocument, parse_ann
 from newsstance.data.readers.projection import coverage, project_span
 from newsstance.data.records import SentenceRecord, Span
-from newsstance.data.segment import ledes, neighbours, split_sentences
+from newsstance.data.segment import document_context, split_sentences
 from newsstance.errors import DataFormatError
 
 CONTENT_MAJORITY = 0.5
@@ -111,7 +111,7 @@ def read_compartment(compartment_dir: Path) -> Iterator[SentenceRecord]:
         discard = [f for s in doc.spans.values() if s.type == "Discard" for f in s.fragments]
         sentences = split_sentences(doc.text)
         plain = [s.text for s in sentences]
-        for i, (sent, (prev, nxt), lede) in enumerate(zip(sentences, neighbours(plain), ledes(plain), strict=True)):
+        for i, (sent, prev, nxt, lede) in enumerate(zip(sentences, *document_context(plain), strict=True)):
             label, source, cue = _label_sentence(sent.start, sent.text, attributions, discard)
             yield SentenceRecord(
                 id=f"{did}#{i}", doc=did, text=sent.text, prev=prev, next=nxt,
