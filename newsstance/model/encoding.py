@@ -47,14 +47,19 @@ def encode_batch(
     tokenizer, texts: list[str], prevs: list[str] | None, nexts: list[str] | None,
     max_length: int, context_tokens: int, ledes: list[str] | None = None,
 ) -> list[Encoded]:
-    targets = _pieces(tokenizer, texts)
     use_context = prevs is not None and nexts is not None and context_tokens > 0
     use_lede = ledes is not None and context_tokens > 0
+    # Within an article the context strings are the targets again (a sentence is its neighbours'
+    # neighbour, the lede is every sentence's lede): tokenize each distinct string once.
+    strings = [*texts, *(prevs if use_context else []), *(nexts if use_context else []), *(ledes if use_lede else [])]
+    unique = list(dict.fromkeys(strings))
+    pieces = dict(zip(unique, _pieces(tokenizer, unique), strict=True))
+    targets = [pieces[t] for t in texts]
     if use_context:
-        prev_ids = [ids for ids, _ in _pieces(tokenizer, prevs)]
-        next_ids = [ids for ids, _ in _pieces(tokenizer, nexts)]
+        prev_ids = [pieces[t][0] for t in prevs]
+        next_ids = [pieces[t][0] for t in nexts]
     if use_lede:
-        lede_ids = [ids for ids, _ in _pieces(tokenizer, ledes)]
+        lede_ids = [pieces[t][0] for t in ledes]
     # Each context segment gets an equal share of what the target leaves, up to context_tokens.
     segments = (2 if use_context else 0) + (1 if use_lede else 0)
     cls, sep = tokenizer.cls_token_id, tokenizer.sep_token_id
