@@ -11,38 +11,34 @@ the same folds (`<run>/fold-*/cv_predictions.jsonl`); labels are each row's most
 from __future__ import annotations
 
 import argparse
-import json
 from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
-from sklearn.metrics import f1_score
 
 from newsstance.data.labels import LABELS
+from newsstance.errors import NewsstanceError
+from newsstance.eval.cross_validation import read_predictions, score_labels
 
 
-def predictions(run: Path) -> dict[str, dict]:
-    files = sorted(run.glob("fold-*/cv_predictions.jsonl"))
-    if not files:
-        raise SystemExit(f"{run}: no fold-*/cv_predictions.jsonl (not a finished CV run)")
-    return {row["id"]: row for f in files for line in f.read_text(encoding="utf-8").splitlines() if line.strip()
-            for row in [json.loads(line)] if row["gold"] in LABELS}
+def scored_rows(run: Path) -> dict[str, dict]:
+    return {row["id"]: row for row in read_predictions(run) if row["gold"] in LABELS}
 
 
-def scores(rows: list[dict]) -> str:
-    gold = [r["gold"] for r in rows]
-    pred = [max(r["scores"], key=r["scores"].get) for r in rows]
-    f1 = f1_score(gold, pred, labels=list(LABELS), average=None, zero_division=0)
-    denials = [p for g, p in zip(gold, pred, strict=True) if g == "denial"]
-    recall = sum(p == "denial" for p in denials) / max(1, len(denials))
-    return f"macro-F1 {f1.mean():.3f}, denial F1 {f1[LABELS.index('denial')]:.3f}, denial recall {recall:.3f}"
+def summary(rows: list[dict]) -> str:
+    report = score_labels(rows)
+    denial = report["per_label"]["denial"]
+    return f"macro-F1 {report['macro_f1']:.3f}, denial F1 {denial['f1']:.3f}, denial recall {denial['recall']:.3f}"
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("runs", type=Path, nargs=2)
     args = ap.parse_args()
-    a, b = (predictions(run) for run in args.runs)
+    try:
+        a, b = (scored_rows(run) for run in args.runs)
+    except NewsstanceError as e:
+        raise SystemExit(str(e)) from None
     if set(a) != set(b):
         raise SystemExit("the two runs predicted different sentences (different folds?)")
     by_doc = defaultdict(list)
@@ -58,7 +54,7 @@ def main() -> None:
         n_denials = sum(a[i]["gold"] == "denial" for i in ids)
         print(f"{name}: {len(ids)} sentences, {n_denials} denials")
         for run, rows in zip(args.runs, (a, b), strict=True):
-            print(f"  {run}: {scores([rows[i] for i in ids])}")
+            print(f"  {run}: {summary([rows[i] for i in ids])}")
 
 
 if __name__ == "__main__":

@@ -116,6 +116,12 @@ def _label_block(gold: np.ndarray, proba: np.ndarray, docs: np.ndarray, n_bootst
             "confusion": metrics.confusion(gold, pred, k), "ece": metrics.reliability(gold, proba)["ece"]}
 
 
+def score_labels(rows: list[dict], n_bootstrap: int = 1000) -> dict:
+    """Label scores of any set of CV rows (a corpus, a half of the documents): macro- and per-label F1
+    with document-bootstrap intervals, confusion, ECE."""
+    return _label_block(*_arrays(rows), n_bootstrap)
+
+
 def score_cv(rows: list[dict], n_bootstrap: int = 1000) -> dict:
     """The pooled report: labels with document-bootstrap intervals, calibration, spans, skip, subsets."""
     gold, proba, docs = _arrays(rows)
@@ -132,8 +138,7 @@ def score_cv(rows: list[dict], n_bootstrap: int = 1000) -> dict:
     for name, prefix in SUBSETS.items():
         sub = [r for r in rows if r["doc"].startswith(prefix)]
         if sub:
-            g, p, d = _arrays(sub)
-            report["subsets"][name] = _label_block(g, p, d, n_bootstrap)
+            report["subsets"][name] = score_labels(sub, n_bootstrap)
     return report
 
 
