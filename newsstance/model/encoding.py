@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import torch
 
@@ -22,8 +23,21 @@ TAGS: tuple[str, ...] = ("O", "B-source", "I-source", "B-cue", "I-cue")
 SPAN_NAMES: tuple[str, ...] = ("source", "cue")
 IGNORE = -100
 # A token belongs to a span when P(B) + P(I) exceeds this; chosen on PolNeAR dev (docs/RESULTS.md). A
-# shipped model may store its own per span type, chosen on cross-validation (eval/span_thresholds.py).
+# shipped model may store its own per span type, chosen on cross-validation (eval/span_cutoffs.py).
 SPAN_THRESHOLD = 0.3
+
+
+class SpanCutoff(NamedTuple):
+    """The span decoder's two cut-offs for one span type, on P(B) + P(I) of each wordpiece."""
+
+    extent: float = SPAN_THRESHOLD  # a wordpiece above it is inside a span: how far a span reaches
+    # A run of inside wordpieces is kept only if one of them is above this: whether there is a span at
+    # all. Above `extent`, it drops the runs the tagger is nowhere sure of (a guessed source for the
+    # writer's own denial) without shortening the spans it keeps.
+    peak: float = SPAN_THRESHOLD
+
+
+DEFAULT_CUTOFF = SpanCutoff()
 # Punctuation that separates words rather than belonging to them, trimmed from a decoded span's edges.
 # Closing brackets and full stops stay: "(D-N.Y.)" and "Mr." end in them.
 _TRAILING_SEPARATORS = frozenset(",;:-\u2013\u2014([")
@@ -140,12 +154,13 @@ def soft_span_tags(e: Encoded, offsets: list[list[int]], tag_probs: list[list[fl
 
 
 def decode_span(e: Encoded, tag_probs: torch.Tensor, name: str, text: str | None = None,
-                threshold: float = SPAN_THRESHOLD) -> Span | None:
+                cutoff: SpanCutoff = DEFAULT_CUTOFF) -> Span | None:
     """Best run of consecutive target tokens inside a `name` span, mapped back to characters.
 
     tag_probs: (width, len(TAGS)) softmax over tags. A token is inside when P(B) + P(I) exceeds
-    `threshold`; runs are maximal sequences of inside tokens (a B predicted mid-name, as in "Donald
-    | Trump", does not split the run) and the run with the highest mean inside probability wins.
+    `cutoff.extent`; runs are maximal sequences of inside tokens (a B predicted mid-name, as in "Donald
+    | Trump", does not split the run), a run counts only if one of its tokens exceeds `cutoff.peak`, and
+    the run with the highest mean inside probability wins.
     With `text`, the span is widened to whole words, so a run ending on a wordpiece keeps its word
     (the "t" of "doesn't" too), and separators at its edges are dropped: the guideline's spans are
     "the exact words", and a comma or an opening bracket after "Luis Rubio" is not one of them. A
@@ -156,14 +171,15 @@ def decode_span(e: Encoded, tag_probs: torch.Tensor, name: str, text: str | None
     best, best_score = None, 0.0
     pos, last = 1, e.n_target
     while pos <= last:
-        if inside[pos] <= threshold:
+        if inside[pos] <= cutoff.extent:
             pos += 1
             continue
         end = pos
-        while end + 1 <= last and inside[end + 1] > threshold:
+        while end + 1 <= last and inside[end + 1] > cutoff.extent:
             end += 1
-        score = sum(inside[pos : end + 1]) / (end + 1 - pos)
-        if score > best_score:
+        run = inside[pos : end + 1]
+        score = sum(run) / len(run)
+        if max(run) > cutoff.peak and score > best_score:
             best, best_score = (e.offsets[pos][0], e.offsets[end][1]), score
         pos = end + 1
     if not best or best[1] <= best[0]:

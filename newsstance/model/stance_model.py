@@ -20,7 +20,7 @@ from newsstance.data.labels import LABELS, SKIP, head_labels
 from newsstance.data.records import Span
 from newsstance.data.segment import Sentence, document_context, split_sentences
 from newsstance.data.text_input import InputError, clean_text
-from newsstance.model.encoding import SPAN_NAMES, SPAN_THRESHOLD, Encoded, decode_span, encode_batch, pad
+from newsstance.model.encoding import SPAN_NAMES, SPAN_THRESHOLD, Encoded, SpanCutoff, decode_span, encode_batch, pad
 from newsstance.model.network import StanceNetwork
 from newsstance.model.openvino_backend import OpenVinoForward, cached_model, require_openvino, weights_fingerprint
 from newsstance.model.precision import OPENVINO_PRECISIONS, Precision, check_precision
@@ -78,9 +78,14 @@ class StanceModel:
         # Temperature scaling of the label probabilities, fitted on held-out cross-validation folds and
         # stored with a shipped model (config.json "temperature"): confidence that matches accuracy.
         self.temperature: float = meta.get("temperature", 1.0)
-        # The span decoder's inside-probability threshold per span type, chosen on the same held-out
-        # folds (config.json "span_thresholds"); SPAN_THRESHOLD where a model stores none.
-        self.span_thresholds: dict[str, float] = meta.get("span_thresholds", {})
+        # The span decoder's cut-offs per span type, chosen on the same held-out folds: config.json
+        # "span_thresholds" (how far a span reaches) and "span_peaks" (whether there is one; the extent's
+        # own value where a model stores none); SPAN_THRESHOLD where a model stores neither.
+        extents, peaks = meta.get("span_thresholds", {}), meta.get("span_peaks", {})
+        self.span_cutoffs: dict[str, SpanCutoff] = {}
+        for name in SPAN_NAMES:
+            extent = extents.get(name, SPAN_THRESHOLD)
+            self.span_cutoffs[name] = SpanCutoff(extent, peaks.get(name, extent))
         # A PyTorch network on a GPU gets its batches there; the OpenVINO paths run on the CPU.
         self.device = next(network.parameters()).device if network is not None else torch.device("cpu")
         self.precision, self.path = precision, path
@@ -229,26 +234,26 @@ class StanceModel:
         `label` is one of the three labels here (analyze() marks skip). Spans are reported for
         `attribution` and `denial` sentences only (guideline span rules).
         """
-        thresholds = {name: self.span_thresholds.get(name, SPAN_THRESHOLD) for name in SPAN_NAMES}
-        return self.spans_at_thresholds(texts, [thresholds], before, after, lede)[0]
+        return self.spans_at_cutoffs(texts, [self.span_cutoffs], before, after, lede)[0]
 
-    def spans_at_thresholds(self, texts: Sequence[str], thresholds: Sequence[dict[str, float]],
-                            before: Sequence[str] | None = None, after: Sequence[str] | None = None,
-                            lede: Sequence[str] | None = None) -> list[list[dict]]:
-        """spans() once per entry of `thresholds` ({"source": t, "cue": t}, the decoder's inside
-        probability cut-offs), from one forward pass: what choosing a model's thresholds compares."""
+    def spans_at_cutoffs(self, texts: Sequence[str], cutoffs: Sequence[dict[str, SpanCutoff]],
+                         before: Sequence[str] | None = None, after: Sequence[str] | None = None,
+                         lede: Sequence[str] | None = None) -> list[list[dict]]:
+        """spans() once per entry of `cutoffs` ({"source": SpanCutoff, "cue": SpanCutoff}, the decoder's
+        cut-offs on the inside probability), from one forward pass: what choosing a model's cut-offs
+        compares."""
         texts = _check_texts(texts, "texts")
         head, tags = self._run(texts, before, after, lede, want_tags=True)
         probs, skip = self._split(head)
-        outs: list[list[dict]] = [[] for _ in thresholds]
+        outs: list[list[dict]] = [[] for _ in cutoffs]
         for i, (text, p, (enc, tag_probs)) in enumerate(zip(texts, probs, tags, strict=True)):
             label = self.labels[int(p.argmax())]
-            for out, cut_offs in zip(outs, thresholds, strict=True):
+            for out, chosen in zip(outs, cutoffs, strict=True):
                 result = {"label": label, "scores": dict(zip(self.labels, map(float, p), strict=True)),
                           "source": None, "cue": None, "skip_score": None if skip is None else float(skip[i])}
                 if label != "claim" and tag_probs is not None:
                     for name in SPAN_NAMES:
-                        result[name] = _span_dict(text, decode_span(enc, tag_probs, name, text, cut_offs[name]))
+                        result[name] = _span_dict(text, decode_span(enc, tag_probs, name, text, chosen[name]))
                 out.append(result)
         return outs
 
