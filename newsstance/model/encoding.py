@@ -32,8 +32,8 @@ class SpanCutoff(NamedTuple):
 
     extent: float = SPAN_THRESHOLD  # a wordpiece above it is inside a span: how far a span reaches
     # A run of inside wordpieces is kept only if one of them is above this: whether there is a span at
-    # all. Above `extent`, it drops the runs the tagger is nowhere sure of (a guessed source for the
-    # writer's own denial) without shortening the spans it keeps.
+    # all. Set higher than `extent`, it drops the runs the tagger is nowhere sure of, where raising the
+    # extent instead would also cut the weaker ends of the runs it keeps ("according" of "according to").
     peak: float = SPAN_THRESHOLD
 
 
