@@ -1,6 +1,7 @@
 """A model directory on disk: what is written after training and read by `newsstance.load`.
 
-  config.json         labels, tags, the resolved training config, the base encoder's config
+  config.json         labels, tags, the resolved training config, the base encoder's config; a
+                      shipped model's decoding choices too (temperature, span cut-offs)
   model.safetensors   the weights that differ from the base encoder (float16 on disk)
   tokenizer files
 Over a pretrained base only the fine-tuned part is saved (the top layers and heads, or the LoRA
@@ -26,7 +27,7 @@ from newsstance.config import Config
 from newsstance.data.labels import LABELS
 from newsstance.errors import ModelLoadError
 from newsstance.model.encoders import encoder_dir
-from newsstance.model.encoding import TAGS
+from newsstance.model.encoding import SPAN_NAMES, TAGS
 
 FORMAT_VERSION = 1
 WEIGHTS = "model.safetensors"
@@ -84,7 +85,27 @@ def read_meta(directory: Path) -> dict[str, Any]:
         raise ModelLoadError(f"{directory / CONFIG}: corrupt ({e})") from None
     if meta.get("format_version") != FORMAT_VERSION or tuple(meta.get("labels", ())) != LABELS:
         raise ModelLoadError(f"{directory / CONFIG}: unsupported model format or label set")
+    _check_decoding(meta, directory / CONFIG)
     return meta
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _check_decoding(meta: dict[str, Any], path: Path) -> None:
+    """The decoding choices ship_model.py stores: a hand-edited value out of range would not fail, it
+    would silently return no spans (a cut-off of 1 or more) or flatten every confidence."""
+    temperature = meta.get("temperature", 1.0)
+    if not _is_number(temperature) or temperature <= 0:
+        raise ModelLoadError(f"{path}: temperature must be a positive number, got {temperature!r}")
+    for key in ("span_thresholds", "span_peaks"):
+        cutoffs = meta.get(key, {})
+        if not isinstance(cutoffs, dict) or set(cutoffs) - set(SPAN_NAMES):
+            raise ModelLoadError(f"{path}: {key} must map {' and/or '.join(SPAN_NAMES)} to numbers, got {cutoffs!r}")
+        for name, value in cutoffs.items():
+            if not _is_number(value) or not 0 <= value < 1:
+                raise ModelLoadError(f"{path}: {key}.{name} must be a number in [0, 1), got {value!r}")
 
 
 def fingerprint(directory: Path, config: Config) -> str:
