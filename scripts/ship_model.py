@@ -4,7 +4,7 @@
   python scripts/ship_model.py runs/teacher --as accurate [--cv runs/cv_teacher]
 
 With --cv, the temperature fitted on that cross-validation run's held-out folds is stored with the model
-(config.json "temperature": calibrated probabilities), so are the span decoder's thresholds that its fold
+(config.json "temperature": calibrated probabilities), so are the span decoder's cut-offs that its fold
 models' spans score best with on the documents they never saw (config.json "span_thresholds" and
 "span_peaks", eval/span_cutoffs.py), and the card reports its CV scores. The card
 records the data, the date, the training config and the run's own dev metrics (dev_report.json).
