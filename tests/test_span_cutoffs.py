@@ -14,14 +14,18 @@ from newsstance.eval.span_metrics import span_scores
 from newsstance.model.encoding import SpanCutoff
 
 
-def _with_cutoffs(trained, tmp_path, cutoff: SpanCutoff):
+def _with_meta(trained, tmp_path, entries: dict):
+    """The trained model, copied with `entries` written into its config.json."""
     model_dir = tmp_path / "model"
     shutil.copytree(trained.run_dir / "best", model_dir, dirs_exist_ok=True)
     meta = json.loads((model_dir / "config.json").read_text())
-    meta["span_thresholds"] = {"source": cutoff.extent, "cue": cutoff.extent}
-    meta["span_peaks"] = {"source": cutoff.peak, "cue": cutoff.peak}
-    (model_dir / "config.json").write_text(json.dumps(meta))
+    (model_dir / "config.json").write_text(json.dumps(meta | entries))
     return newsstance.load(model_dir, precision="fp32")
+
+
+def _with_cutoffs(trained, tmp_path, cutoff: SpanCutoff):
+    return _with_meta(trained, tmp_path, {"span_thresholds": {"source": cutoff.extent, "cue": cutoff.extent},
+                                          "span_peaks": {"source": cutoff.peak, "cue": cutoff.peak}})
 
 
 def test_stored_cutoffs_decode_the_spans_the_cutoff_table_scored(trained, data_root, tmp_path):
@@ -45,13 +49,8 @@ def test_stored_cutoffs_decode_the_spans_the_cutoff_table_scored(trained, data_r
 
 
 def test_a_model_that_stores_no_peak_decodes_as_before(trained, tmp_path):
-    model_dir = tmp_path / "model"
-    shutil.copytree(trained.run_dir / "best", model_dir)
-    meta = json.loads((model_dir / "config.json").read_text())
-    meta["span_thresholds"] = {"source": 0.4, "cue": 0.6}
-    meta.pop("span_peaks", None)
-    (model_dir / "config.json").write_text(json.dumps(meta))
-    model = newsstance.load(model_dir, precision="fp32")
+    # A training run writes no cut-offs: this model stores extents only, as models shipped before peaks do.
+    model = _with_meta(trained, tmp_path, {"span_thresholds": {"source": 0.4, "cue": 0.6}})
     assert model.span_cutoffs == {"source": SpanCutoff(0.4, 0.4), "cue": SpanCutoff(0.6, 0.6)}
 
 

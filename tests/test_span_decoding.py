@@ -46,7 +46,6 @@ def test_a_span_ending_on_a_wordpiece_is_widened_to_the_word():
     assert decode_span(ENC, probs, "cue").text_in(TEXT) == "den"  # without the text: token offsets
 
 
-
 def test_a_peak_cutoff_drops_a_run_nowhere_sure_without_shortening_a_sure_one():
     # "Donald" at 0.9, "Trump" at 0.4; "denied" (its "den") at 0.5 only.
     probs = _probs({1: {"B-source": 0.9}, 2: {"I-source": 0.4}, 3: {"B-cue": 0.5}})

@@ -27,9 +27,12 @@ from newsstance.config import Config
 from newsstance.data.labels import LABELS
 from newsstance.errors import ModelLoadError
 from newsstance.model.encoders import encoder_dir
-from newsstance.model.encoding import SPAN_NAMES, TAGS
+from newsstance.model.encoding import SPAN_NAMES, SPAN_THRESHOLD, TAGS, SpanCutoff
 
 FORMAT_VERSION = 1
+# Where config.json keeps the span decoder's cut-offs per span type: the extent (how far a span reaches)
+# and the peak (whether there is one); see model.encoding.SpanCutoff.
+CUTOFF_KEYS = ("span_thresholds", "span_peaks")
 WEIGHTS = "model.safetensors"
 CONFIG = "config.json"
 # Encoder config keys that describe the machine a model was built on or transformers' defaults for
@@ -99,7 +102,7 @@ def _check_decoding(meta: dict[str, Any], path: Path) -> None:
     temperature = meta.get("temperature", 1.0)
     if not _is_number(temperature) or temperature <= 0:
         raise ModelLoadError(f"{path}: temperature must be a positive number, got {temperature!r}")
-    for key in ("span_thresholds", "span_peaks"):
+    for key in CUTOFF_KEYS:
         cutoffs = meta.get(key, {})
         if not isinstance(cutoffs, dict) or set(cutoffs) - set(SPAN_NAMES):
             raise ModelLoadError(f"{path}: {key} must map {' and/or '.join(SPAN_NAMES)} to numbers, got {cutoffs!r}")
@@ -107,6 +110,24 @@ def _check_decoding(meta: dict[str, Any], path: Path) -> None:
             if not _is_number(value) or not 0 <= value < 1:
                 raise ModelLoadError(f"{path}: {key}.{name} must be a number in [0, 1), got {value!r}")
 
+
+
+def stored_cutoffs(meta: dict[str, Any]) -> dict[str, SpanCutoff]:
+    """The cut-offs a model's config.json stores, per span type: a peak defaults to its extent (the
+    plain decoder of models shipped before peaks), an extent to SPAN_THRESHOLD."""
+    extents, peaks = (meta.get(key, {}) for key in CUTOFF_KEYS)
+    cutoffs = {}
+    for name in SPAN_NAMES:
+        extent = extents.get(name, SPAN_THRESHOLD)
+        cutoffs[name] = SpanCutoff(extent, peaks.get(name, extent))
+    return cutoffs
+
+
+def cutoffs_meta(cutoffs: dict[str, SpanCutoff]) -> dict[str, dict[str, float]]:
+    """The config.json entries that store `cutoffs` (what stored_cutoffs reads back)."""
+    extents, peaks = CUTOFF_KEYS
+    return {extents: {name: c.extent for name, c in cutoffs.items()},
+            peaks: {name: c.peak for name, c in cutoffs.items()}}
 
 def fingerprint(directory: Path, config: Config) -> str:
     """Identity of the network a directory holds: its weights and config, and the base encoder's

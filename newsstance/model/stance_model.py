@@ -20,11 +20,11 @@ from newsstance.data.labels import LABELS, SKIP, head_labels
 from newsstance.data.records import Span
 from newsstance.data.segment import Sentence, document_context, split_sentences
 from newsstance.data.text_input import InputError, clean_text
-from newsstance.model.encoding import SPAN_NAMES, SPAN_THRESHOLD, Encoded, SpanCutoff, decode_span, encode_batch, pad
+from newsstance.model.encoding import SPAN_NAMES, Encoded, SpanCutoff, decode_span, encode_batch, pad
 from newsstance.model.network import StanceNetwork
 from newsstance.model.openvino_backend import OpenVinoForward, cached_model, require_openvino, weights_fingerprint
 from newsstance.model.precision import OPENVINO_PRECISIONS, Precision, check_precision
-from newsstance.model.saved_model import fingerprint, load_network, read_meta
+from newsstance.model.saved_model import fingerprint, load_network, read_meta, stored_cutoffs
 from newsstance.model.tokenizer import FastTokenizer
 
 log = logging.getLogger(__name__)
@@ -78,14 +78,8 @@ class StanceModel:
         # Temperature scaling of the label probabilities, fitted on held-out cross-validation folds and
         # stored with a shipped model (config.json "temperature"): confidence that matches accuracy.
         self.temperature: float = meta.get("temperature", 1.0)
-        # The span decoder's cut-offs per span type, chosen on the same held-out folds: config.json
-        # "span_thresholds" (how far a span reaches) and "span_peaks" (whether there is one; the extent's
-        # own value where a model stores none); SPAN_THRESHOLD where a model stores neither.
-        extents, peaks = meta.get("span_thresholds", {}), meta.get("span_peaks", {})
-        self.span_cutoffs: dict[str, SpanCutoff] = {}
-        for name in SPAN_NAMES:
-            extent = extents.get(name, SPAN_THRESHOLD)
-            self.span_cutoffs[name] = SpanCutoff(extent, peaks.get(name, extent))
+        # The span decoder's cut-offs per span type, chosen on the same held-out folds (config.json).
+        self.span_cutoffs: dict[str, SpanCutoff] = stored_cutoffs(meta)
         # A PyTorch network on a GPU gets its batches there; the OpenVINO paths run on the CPU.
         self.device = next(network.parameters()).device if network is not None else torch.device("cpu")
         self.precision, self.path = precision, path
