@@ -105,6 +105,15 @@ def _word_encoding(text: str) -> Encoded:
                    n_target=len(offsets) - 2)
 
 
+def _decode_tagged(text: str, tagged: str, name: str) -> str:
+    """The `name` span decoded when the words of `tagged` (and nothing else) are tagged inside it."""
+    enc = _word_encoding(text)
+    first, last = text.index(tagged), text.index(tagged) + len(tagged)
+    inside = [pos for pos, (s, e) in enumerate(enc.offsets[1:-1], start=1) if first <= s and e <= last]
+    probs = _probs_for(enc, {pos: {("B-" if pos == inside[0] else "I-") + name: 0.9} for pos in inside})
+    return decode_span(enc, probs, name, text).text_in(text)
+
+
 @pytest.mark.parametrize(("text", "tagged", "source"), [
     ("Kasim Hatim, director of the hospital, said it.", "Kasim Hatim, director of the hospital", "Kasim Hatim"),
     ("Nail al-Jubeir, an embassy official, denied it.", "Nail al-Jubeir, an embassy official", "Nail al-Jubeir"),
@@ -115,13 +124,21 @@ def _word_encoding(text: str) -> Encoded:
     ("The source, a U.S. official, said it.", "The source, a U.S. official", "The source, a U.S. official"),
 ])
 def test_a_source_ends_at_the_name_before_a_descriptive_appositive(text, tagged, source):
-    enc = _word_encoding(text)
-    first, last = text.index(tagged), text.index(tagged) + len(tagged)
-    inside = [pos for pos, (s, e) in enumerate(enc.offsets[1:-1], start=1) if first <= s and e <= last]
-    probs = _probs_for(enc, {pos: {"B-source" if pos == inside[0] else "I-source": 0.9} for pos in inside})
-    assert decode_span(enc, probs, "source", text).text_in(text) == source
-    probs = _probs_for(enc, {pos: {"B-cue" if pos == inside[0] else "I-cue": 0.9} for pos in inside})
-    assert decode_span(enc, probs, "cue", text).text_in(text) == tagged  # the rule is the source's alone
+    assert _decode_tagged(text, tagged, "source") == source
+    assert _decode_tagged(text, tagged, "cue") == tagged  # the rule is the source's alone
+
+
+@pytest.mark.parametrize(("text", "tagged", "cue"), [
+    ("According to Ham, it is.", "According", "According to"),
+    ("It began there, according  to Inquisitr.", "according", "according  to"),
+    ("It is, according to Ham.", "according to", "according to"),
+    # Not "according to": left as tagged.
+    ("The ministry, accordingly, denied it.", "accordingly", "accordingly"),
+    ("He acted according, it seems.", "according", "according"),
+])
+def test_a_cue_ending_in_according_takes_its_to(text, tagged, cue):
+    assert _decode_tagged(text, tagged, "cue") == cue
+    assert _decode_tagged(text, tagged, "source") == tagged  # the rule is the cue's alone
 
 
 def test_a_model_cut_to_fewer_layers_saves_and_reloads_at_that_depth(data_root, tmp_path):
@@ -136,21 +153,3 @@ def test_a_model_cut_to_fewer_layers_saves_and_reloads_at_that_depth(data_root, 
 def test_more_layers_than_the_encoder_has_is_a_config_error(data_root, tmp_path):
     with pytest.raises(ConfigError, match="model.layers=9"):
         build_network(tiny_config(data_root, tmp_path, "model.layers=9"))
-
-
-@pytest.mark.parametrize(("text", "tagged", "cue"), [
-    ("According to Ham, it is.", "According", "According to"),
-    ("It began there, according  to Inquisitr.", "according", "according  to"),
-    ("It is, according to Ham.", "according to", "according to"),
-    # Not "according to": left as tagged.
-    ("The ministry, accordingly, denied it.", "accordingly", "accordingly"),
-    ("He acted according, it seems.", "according", "according"),
-])
-def test_a_cue_ending_in_according_takes_its_to(text, tagged, cue):
-    enc = _word_encoding(text)
-    first, last = text.index(tagged), text.index(tagged) + len(tagged)
-    inside = [pos for pos, (s, e) in enumerate(enc.offsets[1:-1], start=1) if first <= s and e <= last]
-    probs = _probs_for(enc, {pos: {"B-cue" if pos == inside[0] else "I-cue": 0.9} for pos in inside})
-    assert decode_span(enc, probs, "cue", text).text_in(text) == cue
-    probs = _probs_for(enc, {pos: {"B-source" if pos == inside[0] else "I-source": 0.9} for pos in inside})
-    assert decode_span(enc, probs, "source", text).text_in(text) == tagged  # a cue's rule only
