@@ -1,5 +1,5 @@
 """Turn annotation pass outputs (work/annotation/out/*.jsonl, span texts) into the stand-off files
-shipped in newsstance/annotations/ (offsets only, no third-party text).
+shipped in newsstance/data/annotations/ (offsets only, no third-party text).
 
   python scripts/import_annotations.py            # all finished batches; A* -> pass_a, B* -> pass_b
   python scripts/import_annotations.py --adjudicated work/annotation/adjudicated.jsonl
