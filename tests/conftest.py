@@ -139,6 +139,18 @@ def trained(data_root, tmp_path_factory):
     return fit(tiny_config(data_root, tmp_path_factory.mktemp("run")))
 
 
+def copy_model(model_dir: Path, dst: Path, meta: dict | None = None) -> Path:
+    """A copy of a saved model at `dst`, with `meta` written into its config.json: how the tests give a
+    model the decoding choices (temperature, span cut-offs) that shipping would store, or break it."""
+    import json
+
+    shutil.copytree(model_dir, dst, dirs_exist_ok=True)  # a test may re-copy over its last copy
+    if meta:
+        stored = json.loads((dst / "config.json").read_text())
+        (dst / "config.json").write_text(json.dumps(stored | meta))
+    return dst
+
+
 @pytest.fixture(scope="session")
 def tiny_model(trained):
     import newsstance

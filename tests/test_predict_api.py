@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from conftest import copy_model
 
 import newsstance
 from newsstance.errors import NewsstanceError
@@ -129,13 +130,7 @@ def test_a_mean_pooled_model_is_refused_by_the_export(trained, tmp_path):
 
 
 def test_a_stored_temperature_softens_confidence_without_changing_labels(trained, tmp_path):
-    import json
-    import shutil
-
-    calibrated = tmp_path / "calibrated"
-    shutil.copytree(trained.run_dir / "best", calibrated)
-    meta = json.loads((calibrated / "config.json").read_text())
-    (calibrated / "config.json").write_text(json.dumps({**meta, "temperature": 3.0}))
+    calibrated = copy_model(trained.run_dir / "best", tmp_path / "calibrated", {"temperature": 3.0})
     texts = ["Iran denies selling drones.", "The ministry said so.", "Rain fell on Friday."]
     plain = newsstance.load(trained.run_dir / "best", precision="fp32").predict_proba(texts)
     scaled = newsstance.load(calibrated, precision="fp32").predict_proba(texts)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import TINY_CONFIG, tiny_config
+from conftest import TINY_CONFIG, copy_model, tiny_config
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -162,15 +162,8 @@ def test_full_disk_fails_early(data_root, tmp_path, monkeypatch):
 
 
 # --- loading -------------------------------------------------------------------------------------
-def _copy_model(src: Path, dst: Path) -> Path:
-    import shutil
-
-    shutil.copytree(src, dst)
-    return dst
-
-
 def test_truncated_weights_are_a_clear_error(trained, tmp_path):
-    model_dir = _copy_model(trained.run_dir / "best", tmp_path / "m")
+    model_dir = copy_model(trained.run_dir / "best", tmp_path / "m")
     weights = model_dir / "model.safetensors"
     weights.write_bytes(weights.read_bytes()[:100])
     with pytest.raises(ModelLoadError, match="corrupt or truncated"):
@@ -178,7 +171,7 @@ def test_truncated_weights_are_a_clear_error(trained, tmp_path):
 
 
 def test_missing_or_corrupt_config_is_a_clear_error(trained, tmp_path):
-    model_dir = _copy_model(trained.run_dir / "best", tmp_path / "m")
+    model_dir = copy_model(trained.run_dir / "best", tmp_path / "m")
     (model_dir / "config.json").write_text("{not json")
     with pytest.raises(ModelLoadError, match="config.json: corrupt"):
         newsstance.load(model_dir)
@@ -196,10 +189,7 @@ def test_missing_or_corrupt_config_is_a_clear_error(trained, tmp_path):
 ])
 def test_a_stored_decoding_choice_out_of_range_is_a_clear_error(trained, tmp_path, key, value, message):
     # A cut-off of 1.5 would not fail on its own: the model would return no span of that kind, silently.
-    model_dir = _copy_model(trained.run_dir / "best", tmp_path / "m")
-    meta = json.loads((model_dir / "config.json").read_text())
-    meta[key] = value
-    (model_dir / "config.json").write_text(json.dumps(meta))
+    model_dir = copy_model(trained.run_dir / "best", tmp_path / "m", {key: value})
     with pytest.raises(ModelLoadError, match=message):
         newsstance.load(model_dir, precision="fp32")
 

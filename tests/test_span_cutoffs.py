@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import json
-import shutil
+from conftest import copy_model
 
 import newsstance
 from newsstance.data.corpora import load_spec
@@ -15,12 +14,8 @@ from newsstance.model.encoding import SpanCutoff
 
 
 def _with_meta(trained, tmp_path, entries: dict):
-    """The trained model, copied with `entries` written into its config.json."""
-    model_dir = tmp_path / "model"
-    shutil.copytree(trained.run_dir / "best", model_dir, dirs_exist_ok=True)
-    meta = json.loads((model_dir / "config.json").read_text())
-    (model_dir / "config.json").write_text(json.dumps(meta | entries))
-    return newsstance.load(model_dir, precision="fp32")
+    """The trained model, loaded from a copy with `entries` written into its config.json."""
+    return newsstance.load(copy_model(trained.run_dir / "best", tmp_path / "model", entries), precision="fp32")
 
 
 def _with_cutoffs(trained, tmp_path, cutoff: SpanCutoff):

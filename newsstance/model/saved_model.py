@@ -111,7 +111,6 @@ def _check_decoding(meta: dict[str, Any], path: Path) -> None:
                 raise ModelLoadError(f"{path}: {key}.{name} must be a number in [0, 1), got {value!r}")
 
 
-
 def stored_cutoffs(meta: dict[str, Any]) -> dict[str, SpanCutoff]:
     """The cut-offs a model's config.json stores, per span type: a peak defaults to its extent (the
     plain decoder of models shipped before peaks), an extent to SPAN_THRESHOLD."""
@@ -128,6 +127,7 @@ def cutoffs_meta(cutoffs: dict[str, SpanCutoff]) -> dict[str, dict[str, float]]:
     extents, peaks = CUTOFF_KEYS
     return {extents: {name: c.extent for name, c in cutoffs.items()},
             peaks: {name: c.peak for name, c in cutoffs.items()}}
+
 
 def fingerprint(directory: Path, config: Config) -> str:
     """Identity of the network a directory holds: its weights and config, and the base encoder's
