@@ -48,9 +48,10 @@ def _cv_section(cv: dict | None, run: Path | None, stored: bool) -> str:
         return ""
     folds = sorted(cv["folds"], key=int)
     k = yaml.safe_load((run / f"fold-{folds[0]}" / "config.yaml").read_text())["data"]["cv_folds"]
-    held_out = "those folds'" if len(folds) > 1 else "that fold's"
+    several = len(folds) > 1
+    held_out = "those folds'" if several else "that fold's"
     which = (f"all {k} folds" if len(folds) == k else
-             f"held-out fold{'s' if len(folds) > 1 else ''} {', '.join(folds)} of {k} (the same recipe trained "
+             f"held-out fold{'s' if several else ''} {', '.join(folds)} of {k} (the same recipe trained "
              f"without {held_out} documents; the shipped model saw them all)")
     temperature = (f"Stored temperature: {cv['temperature']:.3f}." if stored else
                    f"The fold model's temperature ({cv['temperature']:.2f}) is not stored: the shipped run stopped "
