@@ -2,6 +2,11 @@
 
   python scripts/ship_model.py runs/distill --as fast [--cv runs/cv_distill]
   python scripts/ship_model.py runs/teacher --as accurate [--cv runs/cv_teacher]
+  python scripts/ship_model.py newsstance/models/accurate --as accurate --cv runs/cv_teacher
+
+The source is a training run (best/, dev_report.json, config.yaml) or an already shipped model, whose
+weights are kept and whose temperature and cut-offs are chosen again: a training run's directory is
+ignored by git and may be gone when more folds of its recipe have finished.
 
 With --cv, the temperature fitted on that cross-validation run's held-out folds is stored with the model
 (config.json "temperature": calibrated probabilities), so are the span decoder's cut-offs that its fold
@@ -177,6 +182,15 @@ def _arguments() -> argparse.Namespace:
     return ap.parse_args()
 
 
+def _source(path: Path) -> tuple[Path, Path, Path]:
+    """The model directory, dev report and training config of a run or of a shipped model."""
+    if (path / "best" / "config.json").exists():
+        return path / "best", path / "dev_report.json", path / "config.yaml"
+    if (path / "training_config.yaml").exists():
+        return path, path / "dev_report.json", path / "training_config.yaml"
+    raise SystemExit(f"{path}: neither a training run (best/config.json) nor a shipped model (training_config.yaml)")
+
+
 def _portable(config: dict, run: Path) -> dict:
     """The run's config with its output_dir as this command names the run: a run started from a
     snapshot of the repository records an absolute path, this machine's, not the shipped model's."""
@@ -187,16 +201,17 @@ def _portable(config: dict, run: Path) -> dict:
 
 def main() -> None:
     args = _arguments()
-    report = json.loads((args.run / "dev_report.json").read_text())
-    config = _portable(yaml.safe_load((args.run / "config.yaml").read_text()), args.run)
+    model_dir, report_path, config_path = _source(args.run)
+    report = json.loads(report_path.read_text())
+    config = _portable(yaml.safe_load(config_path.read_text()), args.run)
     cv = json.loads((args.cv / "cv_report.json").read_text()) if args.cv else None
     cutoffs = cv_run_cutoffs(args.cv) if cv is not None else None
     target = MODELS / args.name
     tmp = target.with_name(target.name + ".tmp")  # built aside, then renamed: a failure leaves the old model
     if tmp.exists():
         shutil.rmtree(tmp)
-    shutil.copytree(args.run / "best", tmp)
-    shutil.copy(args.run / "dev_report.json", tmp / "dev_report.json")
+    shutil.copytree(model_dir, tmp, ignore=shutil.ignore_patterns("MODEL_CARD.md"))
+    shutil.copy(report_path, tmp / "dev_report.json")
     (tmp / "training_config.yaml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     meta = json.loads((tmp / "config.json").read_text())
     meta["config"] = _portable(meta["config"], args.run)
@@ -217,7 +232,7 @@ def main() -> None:
     if target.exists():
         shutil.rmtree(target)
     tmp.rename(target)
-    print(f"shipped {args.run / 'best'} -> {target} ({size:.1f} MiB weights)")
+    print(f"shipped {model_dir} -> {target} ({size:.1f} MiB weights)")
 
 
 if __name__ == "__main__":
