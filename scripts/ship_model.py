@@ -210,7 +210,10 @@ def main() -> None:
     tmp = target.with_name(target.name + ".tmp")  # built aside, then renamed: a failure leaves the old model
     if tmp.exists():
         shutil.rmtree(tmp)
-    shutil.copytree(model_dir, tmp, ignore=shutil.ignore_patterns("MODEL_CARD.md"))
+    # The report, config and card are written below from the source's own: a shipped source's copies
+    # would only be overwritten.
+    shutil.copytree(model_dir, tmp, ignore=shutil.ignore_patterns("dev_report.json", "training_config.yaml",
+                                                                  "MODEL_CARD.md"))
     shutil.copy(report_path, tmp / "dev_report.json")
     (tmp / "training_config.yaml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     meta = json.loads((tmp / "config.json").read_text())
